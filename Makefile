@@ -1,0 +1,130 @@
+# apppw - app passwords and password+TOTP binds for OpenLDAP's slapd
+#
+# "make help" lists the targets. Everything is built under build/; the demo
+# server lives under run/.
+
+SHELL		:= /bin/sh
+CC		?= cc
+CFLAGS		?= -O2 -g
+WARNINGS	:= -Wall -Wextra -Werror
+BUILD		:= build
+OPENLDAP	:= $(BUILD)/openldap
+OLSRC		:= $(OPENLDAP)/src
+# The installed slapd's source version; the fetched tree is tied to it.
+OLVERSION	:= $(OPENLDAP)/version
+DEPS		:= $(BUILD)/deps.stamp
+
+# The project's OID arc lives in schema/apppw.schema alone.
+OID_ARC		:= $(shell sed -n 's/^objectidentifier[ 	]*apppwOID[ 	]*//p' schema/apppw.schema)
+
+ALL_CFLAGS	:= $(CFLAGS) $(WARNINGS) -std=gnu99 -fPIC -D_GNU_SOURCE \
+		   -D_FILE_OFFSET_BITS=64 -DAPPPW_OID_ARC='"$(OID_ARC)"'
+SLAPD_CFLAGS	:= -I$(OLSRC)/include -I$(OLSRC)/servers/slapd
+LIBS		:= -lsodium -loath
+
+LIB_SRC		:= overlay/apppw_secret.c overlay/apppw_record.c overlay/apppw_totp.c
+LIB_OBJ		:= $(LIB_SRC:overlay/%.c=$(BUILD)/%.o)
+LIB_HDR		:= $(LIB_SRC:.c=.h)
+MODULE		:= $(BUILD)/apppw.so
+TOOL		:= $(BUILD)/apppw
+UNIT_TESTS	:= $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/t-*.c))
+
+# install paths, as Debian's slapd packages lay them out
+DESTDIR		?=
+prefix		?= /usr
+moduledir	?= $(prefix)/lib/ldap
+schemadir	?= /etc/ldap/schema
+bindir		?= $(prefix)/bin
+mandir		?= $(prefix)/share/man
+
+# make run
+PORT		?= 3890
+# make check: how many test scripts run at once
+JOBS		?= 2
+
+.PHONY: all help deps run start stop check unit integration bench install \
+	clean distclean FORCE
+
+all: $(MODULE) $(TOOL) schema/apppw.ldif
+
+help:
+	@echo "Targets:"
+	@echo "  all        build the overlay module and the apppw tool (default)"
+	@echo "  run        build, then serve a demo directory on ldap://127.0.0.1:$(PORT)"
+	@echo "             in the foreground until Ctrl-C (PORT=N to change it)"
+	@echo "  start      the same demo in the background; stop it with 'make stop'"
+	@echo "  stop       stop the background demo server"
+	@echo "  check      build, then run every unit and integration test under prove"
+	@echo "  bench      the bind benchmark against plain binds and slapo-otp"
+	@echo "  install    install module, schema, tool and man pages (DESTDIR aware)"
+	@echo "  clean      remove build outputs and run/, keep the fetched OpenLDAP tree"
+	@echo "  distclean  remove build/ and run/ entirely"
+	@echo "  help       this text"
+
+# Installs missing packages (as root) or says which are missing. The stamp
+# is rewritten only when something had to be installed.
+$(DEPS): FORCE
+	@mkdir -p $(BUILD)
+	@tools/build/deps.sh check >/dev/null 2>&1 && [ -f $@ ] || \
+		{ tools/build/deps.sh install && touch $@; }
+
+deps: $(DEPS)
+
+$(OLVERSION): $(DEPS) FORCE
+	@tools/build/openldap-src.sh $(OPENLDAP)
+
+$(BUILD)/%.o: overlay/%.c $(LIB_HDR) $(DEPS)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUILD)/apppw_overlay.o: overlay/apppw.c $(LIB_HDR) $(OLVERSION)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(SLAPD_CFLAGS) -c -o $@ $<
+
+# No -Wl,-z,defs: slap_* and lutil_* resolve from the slapd binary.
+$(MODULE): $(BUILD)/apppw_overlay.o $(LIB_OBJ)
+	$(CC) $(ALL_CFLAGS) -shared -o $@ $^ -lldap -llber $(LIBS)
+
+$(TOOL): tools/apppw.c $(LIB_OBJ) $(LIB_HDR)
+	$(CC) $(ALL_CFLAGS) -Ioverlay -o $@ tools/apppw.c $(LIB_OBJ) \
+		-lldap -llber -lqrencode $(LIBS)
+
+$(BUILD)/tests/%: tests/unit/%.c tests/unit/tap.h $(LIB_OBJ) $(LIB_HDR)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -Ioverlay -Itests/unit -o $@ $< $(LIB_OBJ) $(LIBS)
+
+schema/apppw.ldif: schema/apppw.schema schema/schema2ldif.sh
+	schema/schema2ldif.sh apppw <schema/apppw.schema >$@.tmp && mv $@.tmp $@
+
+run: all
+	tools/demo/demo.sh run $(PORT)
+
+start: all
+	tools/demo/demo.sh start $(PORT)
+
+stop:
+	tools/demo/demo.sh stop
+
+check: all $(UNIT_TESTS)
+	prove -j$(JOBS) --exec '' $(UNIT_TESTS) tests/t[0-9]*.sh
+
+bench: all
+	tests/bench/bench.sh
+
+install: all
+	install -d $(DESTDIR)$(moduledir) $(DESTDIR)$(schemadir) \
+		$(DESTDIR)$(bindir) $(DESTDIR)$(mandir)/man1 $(DESTDIR)$(mandir)/man5
+	install -m 644 $(MODULE) $(DESTDIR)$(moduledir)/apppw.so
+	install -m 644 schema/apppw.schema schema/apppw.ldif $(DESTDIR)$(schemadir)/
+	install -m 755 $(TOOL) $(DESTDIR)$(bindir)/apppw
+	install -m 644 tools/apppw.1 $(DESTDIR)$(mandir)/man1/
+	install -m 644 overlay/slapo-apppw.5 $(DESTDIR)$(mandir)/man5/
+
+clean:
+	-[ -f run/slapd.pid ] && tools/demo/demo.sh stop
+	rm -rf $(BUILD)/*.o $(BUILD)/*.so $(TOOL) $(BUILD)/tests $(BUILD)/bench run
+
+distclean: clean
+	rm -rf $(BUILD)
+
+FORCE:

@@ -1,0 +1,45 @@
+/* apppw_proto.h - names and the extended operation shared by the overlay
+ * and its clients
+ *
+ * APPPW_OID_ARC comes from schema/apppw.schema through the Makefile.
+ */
+#ifndef APPPW_PROTO_H
+#define APPPW_PROTO_H
+
+#ifndef APPPW_OID_ARC
+#error "APPPW_OID_ARC must be defined (see the Makefile)"
+#endif
+
+/* Create an app password; the server generates the secret.
+ *
+ * requestValue ::= SEQUENCE {
+ *	target	[0] LDAPDN OPTIONAL,		-- default: the bound identity
+ *	label	[1] OCTET STRING,		-- UTF-8, see apppw_record.h
+ *	expires	[2] GeneralizedTime OPTIONAL,	-- as an OCTET STRING
+ *	scope	[3] OCTET STRING OPTIONAL }
+ *
+ * responseValue ::= SEQUENCE {
+ *	id	 [0] OCTET STRING,
+ *	password [1] OCTET STRING }		-- normalised, 20 symbols
+ *
+ * The responseName is the request's OID. Errors are ordinary LDAP results
+ * with a diagnostic text.
+ */
+#define APPPW_OID_EXOP_CREATE	APPPW_OID_ARC ".3.1"
+
+#define APPPW_TAG_TARGET	((ber_tag_t) 0x80U)
+#define APPPW_TAG_LABEL		((ber_tag_t) 0x81U)
+#define APPPW_TAG_EXPIRES	((ber_tag_t) 0x82U)
+#define APPPW_TAG_SCOPE		((ber_tag_t) 0x83U)
+#define APPPW_TAG_ID		((ber_tag_t) 0x80U)
+#define APPPW_TAG_PASSWORD	((ber_tag_t) 0x81U)
+
+/* schema names (schema/apppw.schema) */
+#define APPPW_OC_USER		"apppwUser"
+#define APPPW_AT_MFA		"apppwMFARequired"
+#define APPPW_AT_PASSWORD	"apppwPassword"
+#define APPPW_AT_TOTP_SECRET	"apppwTOTPSecret"
+#define APPPW_AT_TOTP_LAST	"apppwTOTPLastStep"
+#define APPPW_AT_LAST_USED	"apppwLastUsed"
+
+#endif /* APPPW_PROTO_H */

@@ -1,0 +1,698 @@
+/* apppw_record.c - parse and write app password records and requests
+ *
+ * Values come from the directory and from administrators' modifications,
+ * so every parser here treats its input as hostile: lengths are checked
+ * before bytes are touched, fields must come in their one documented
+ * order, and nothing is accepted that apppw_record_format() would not
+ * write back byte for byte.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include <sodium.h>
+
+#include "apppw_record.h"
+
+#define APPPW_B64		sodium_base64_VARIANT_ORIGINAL_NO_PADDING
+#define APPPW_SALT_B64_LEN	22	/* unpadded base64 of 16 bytes */
+#define APPPW_HASH_B64_LEN	43	/* unpadded base64 of 32 bytes */
+#define APPPW_TIME_LEN		15	/* YYYYmmddHHMMSSZ */
+
+#define APPPW_ALG_PLAIN		"b2b"
+#define APPPW_ALG_KEYED		"b2bk"
+
+/* One field of a value. rest: the field takes the rest of the value, which
+ * is what lets the label hold spaces; only the last field may have it. */
+struct apppw_field {
+	const char	*name;
+	size_t		namelen;
+	int		required;
+	int		rest;
+};
+
+#define F( name, required, rest )	{ name, sizeof( name ) - 1, required, rest }
+
+enum { R_ID, R_CREATED, R_EXPIRES, R_SCOPE, R_HASH, R_LABEL, R_NFIELDS };
+static const struct apppw_field apppw_record_fields[R_NFIELDS] = {
+	F( "id", 1, 0 ),
+	F( "created", 1, 0 ),
+	F( "expires", 0, 0 ),
+	F( "scope", 0, 0 ),
+	F( "hash", 1, 0 ),
+	F( "label", 1, 1 )
+};
+
+enum { Q_EXPIRES, Q_SCOPE, Q_PASSWORD, Q_LABEL, Q_NFIELDS };
+static const struct apppw_field apppw_request_fields[Q_NFIELDS] = {
+	F( "expires", 0, 0 ),
+	F( "scope", 0, 0 ),
+	F( "password", 1, 0 ),
+	F( "label", 1, 1 )
+};
+
+#undef F
+
+/* Walks a value field by field. */
+struct apppw_cursor {
+	const char			*p;
+	const char			*start;
+	const char			*end;
+	const struct apppw_field	*fields;
+	int				nfields;
+	int				last;	/* index of the field seen last */
+};
+
+static void
+apppw_cursor_init( struct apppw_cursor *c, const char *val, size_t len,
+	const struct apppw_field *fields, int nfields )
+{
+	c->p = c->start = val;
+	c->end = val + len;
+	c->fields = fields;
+	c->nfields = nfields;
+	c->last = -1;
+}
+
+/* The checks every value gets before its fields are looked at. */
+static enum apppw_record_error
+apppw_value_check( const char *val, size_t len )
+{
+	if ( val == NULL || len == 0 ) {
+		return APPPW_REC_EMPTY;
+	}
+	if ( len >= APPPW_RECORD_MAX ) {
+		return APPPW_REC_TOO_LONG;
+	}
+	if ( memchr( val, '\0', len ) != NULL ) {
+		return APPPW_REC_NUL;
+	}
+	return APPPW_REC_OK;
+}
+
+/* 1 if a token from "from" on is field j. The scan stops at the field
+ * that takes the rest of the value: what follows it is its text. */
+static int
+apppw_cursor_later( const struct apppw_cursor *c, const char *from, int j )
+{
+	const struct apppw_field *f = &c->fields[j];
+	const char *t = from, *sp;
+	size_t left;
+	int k;
+
+	while ( t < c->end ) {
+		left = (size_t)( c->end - t );
+		if ( left > f->namelen && memcmp( t, f->name, f->namelen ) == 0 &&
+				t[f->namelen] == '=' ) {
+			return 1;
+		}
+		for ( k = 0; k < c->nfields; k++ ) {
+			if ( c->fields[k].rest && left > c->fields[k].namelen &&
+					memcmp( t, c->fields[k].name, c->fields[k].namelen ) == 0 &&
+					t[c->fields[k].namelen] == '=' ) {
+				return 0;
+			}
+		}
+		sp = memchr( t, ' ', left );
+		if ( sp == NULL ) {
+			break;
+		}
+		t = sp + 1;
+	}
+	return 0;
+}
+
+/* A required field between the last one seen and index upto is absent,
+ * or, when it comes later (from is where the scan starts), misplaced. */
+static enum apppw_record_error
+apppw_cursor_skipped( const struct apppw_cursor *c, int upto, const char *from )
+{
+	int i;
+
+	for ( i = c->last + 1; i < upto; i++ ) {
+		if ( c->fields[i].required ) {
+			return from != NULL && apppw_cursor_later( c, from, i ) ?
+				APPPW_REC_BAD_FIELD : APPPW_REC_MISSING_FIELD;
+		}
+	}
+	return APPPW_REC_OK;
+}
+
+/* The next "name=value": its index in *which and its value. Returns
+ * APPPW_REC_OK, or -1 cast when the value is exhausted. Fields are
+ * separated by exactly one space. */
+#define APPPW_CURSOR_END	( (enum apppw_record_error)-1 )
+
+static enum apppw_record_error
+apppw_cursor_next( struct apppw_cursor *c, int *which,
+	const char **v, size_t *vlen )
+{
+	enum apppw_record_error rc;
+	const char *name, *eq, *vend;
+	size_t namelen;
+	int i;
+
+	if ( c->p == c->end ) {
+		/* the value is used up: whatever has not been seen is absent */
+		rc = apppw_cursor_skipped( c, c->nfields, NULL );
+		return rc != APPPW_REC_OK ? rc : APPPW_CURSOR_END;
+	}
+	if ( c->p != c->start ) {
+		/* the previous field stopped at its space */
+		c->p++;
+	}
+	name = c->p;
+	for ( eq = name; eq < c->end && *eq != '=' && *eq != ' '; eq++ )
+		;
+	if ( eq == c->end || *eq != '=' ) {
+		return APPPW_REC_BAD_FIELD;
+	}
+	namelen = (size_t)( eq - name );
+	for ( i = 0; i < c->nfields; i++ ) {
+		if ( c->fields[i].namelen == namelen &&
+				memcmp( c->fields[i].name, name, namelen ) == 0 ) {
+			break;
+		}
+	}
+	/* unknown, or a repeat, or out of order */
+	if ( i == c->nfields || i <= c->last ) {
+		return APPPW_REC_BAD_FIELD;
+	}
+	rc = apppw_cursor_skipped( c, i, name );
+	if ( rc != APPPW_REC_OK ) {
+		return rc;
+	}
+	c->last = i;
+	*v = eq + 1;
+	if ( c->fields[i].rest ) {
+		vend = c->end;
+	} else {
+		vend = memchr( *v, ' ', (size_t)( c->end - *v ) );
+		if ( vend == NULL ) {
+			vend = c->end;
+		}
+	}
+	*vlen = (size_t)( vend - *v );
+	*which = i;
+	c->p = vend;
+	/* "name=value " with nothing after: a truncated value, not a field */
+	if ( vend != c->end && vend + 1 == c->end ) {
+		return APPPW_REC_BAD_FIELD;
+	}
+	return APPPW_REC_OK;
+}
+
+static int
+apppw_is_leap( int y )
+{
+	return ( y % 4 == 0 && y % 100 != 0 ) || y % 400 == 0;
+}
+
+static int
+apppw_digits( const char *s, size_t n )
+{
+	int v = 0;
+	size_t i;
+
+	for ( i = 0; i < n; i++ ) {
+		v = v * 10 + ( s[i] - '0' );
+	}
+	return v;
+}
+
+int
+apppw_time_parse( const char *s, size_t len, time_t *t )
+{
+	static const int mdays[12] =
+		{ 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	struct tm tm;
+	time_t v;
+	size_t i;
+	int dim;
+
+	*t = 0;
+	if ( s == NULL || len != APPPW_TIME_LEN || s[APPPW_TIME_LEN - 1] != 'Z' ) {
+		return -1;
+	}
+	for ( i = 0; i < APPPW_TIME_LEN - 1; i++ ) {
+		if ( s[i] < '0' || s[i] > '9' ) {
+			return -1;
+		}
+	}
+	memset( &tm, 0, sizeof( tm ) );
+	tm.tm_year = apppw_digits( s, 4 ) - 1900;
+	tm.tm_mon = apppw_digits( s + 4, 2 ) - 1;
+	tm.tm_mday = apppw_digits( s + 6, 2 );
+	tm.tm_hour = apppw_digits( s + 8, 2 );
+	tm.tm_min = apppw_digits( s + 10, 2 );
+	tm.tm_sec = apppw_digits( s + 12, 2 );
+
+	/* timegm() would quietly roll 20261340 over into 2027: check first.
+	 * No leap seconds: time_t cannot tell them apart. */
+	if ( tm.tm_year < 70 || tm.tm_mon < 0 || tm.tm_mon > 11 ) {
+		return -1;
+	}
+	dim = mdays[tm.tm_mon];
+	if ( tm.tm_mon == 1 && apppw_is_leap( tm.tm_year + 1900 ) ) {
+		dim++;
+	}
+	if ( tm.tm_mday < 1 || tm.tm_mday > dim || tm.tm_hour > 23 ||
+			tm.tm_min > 59 || tm.tm_sec > 59 ) {
+		return -1;
+	}
+	v = timegm( &tm );
+	if ( v < 0 ) {
+		return -1;
+	}
+	*t = v;
+	return 0;
+}
+
+void
+apppw_time_format( time_t t, char out[16] )
+{
+	struct tm tm;
+
+	/* "" for what apppw_time_parse() would refuse, so that nothing is
+	 * written that cannot be read back */
+	if ( t < 0 || gmtime_r( &t, &tm ) == NULL || tm.tm_year + 1900 > 9999 ||
+			strftime( out, 16, "%Y%m%d%H%M%SZ", &tm ) != APPPW_TIME_LEN ) {
+		out[0] = '\0';
+	}
+}
+
+/* The length of the UTF-8 sequence at s (n bytes left) and its code point,
+ * or 0 for anything that is not the shortest form of a scalar value. */
+static size_t
+apppw_utf8_next( const unsigned char *s, size_t n, unsigned long *cp )
+{
+	unsigned long c;
+	size_t len, i;
+
+	if ( s[0] < 0x80 ) {
+		*cp = s[0];
+		return 1;
+	}
+	if ( s[0] >= 0xc2 && s[0] <= 0xdf ) {
+		len = 2;
+		c = s[0] & 0x1f;
+	} else if ( s[0] >= 0xe0 && s[0] <= 0xef ) {
+		len = 3;
+		c = s[0] & 0x0f;
+	} else if ( s[0] >= 0xf0 && s[0] <= 0xf4 ) {
+		len = 4;
+		c = s[0] & 0x07;
+	} else {
+		/* continuation bytes, 0xc0 and 0xc1 (always overlong), 0xf5+ */
+		return 0;
+	}
+	if ( n < len ) {
+		return 0;
+	}
+	for ( i = 1; i < len; i++ ) {
+		if ( ( s[i] & 0xc0 ) != 0x80 ) {
+			return 0;
+		}
+		c = ( c << 6 ) | ( s[i] & 0x3f );
+	}
+	if ( ( len == 3 && c < 0x800 ) || ( len == 4 && c < 0x10000 ) ||
+			c > 0x10ffff || ( c >= 0xd800 && c <= 0xdfff ) ) {
+		return 0;
+	}
+	*cp = c;
+	return len;
+}
+
+enum apppw_record_error
+apppw_label_check( const char *s, size_t len )
+{
+	const unsigned char *u = (const unsigned char *)s;
+	unsigned long cp;
+	size_t i, n, chars = 0;
+
+	if ( s == NULL || len == 0 || len > APPPW_LABEL_MAX_BYTES ||
+			s[0] == ' ' || s[len - 1] == ' ' ) {
+		return APPPW_REC_BAD_LABEL;
+	}
+	for ( i = 0; i < len; i += n ) {
+		n = apppw_utf8_next( u + i, len - i, &cp );
+		/* C0, DEL and C1 controls: a label is shown in lists and logs */
+		if ( n == 0 || cp < 0x20 || ( cp >= 0x7f && cp <= 0x9f ) ) {
+			return APPPW_REC_BAD_LABEL;
+		}
+		if ( ++chars > APPPW_LABEL_MAX ) {
+			return APPPW_REC_BAD_LABEL;
+		}
+	}
+	return APPPW_REC_OK;
+}
+
+enum apppw_record_error
+apppw_scope_check( const char *s, size_t len )
+{
+	size_t i;
+
+	if ( s == NULL || len == 0 || len > APPPW_SCOPE_MAX ||
+			s[0] < 'a' || s[0] > 'z' ) {
+		return APPPW_REC_BAD_SCOPE;
+	}
+	for ( i = 1; i < len; i++ ) {
+		if ( !( ( s[i] >= 'a' && s[i] <= 'z' ) ||
+				( s[i] >= '0' && s[i] <= '9' ) ||
+				s[i] == '_' || s[i] == '-' ) ) {
+			return APPPW_REC_BAD_SCOPE;
+		}
+	}
+	return APPPW_REC_OK;
+}
+
+static int
+apppw_is_b64( unsigned char c )
+{
+	return ( c >= 'A' && c <= 'Z' ) || ( c >= 'a' && c <= 'z' ) ||
+		( c >= '0' && c <= '9' ) || c == '+' || c == '/';
+}
+
+/* Decodes exactly binlen bytes from exactly b64len symbols. */
+static int
+apppw_b64_decode( unsigned char *bin, size_t binlen,
+	const char *b64, size_t b64len )
+{
+	size_t got, i;
+
+	if ( b64len != sodium_base64_ENCODED_LEN( binlen, APPPW_B64 ) - 1 ) {
+		return -1;
+	}
+	/* libsodium 1.0.18 decodes bytes 0x80 and up as '/': check first */
+	for ( i = 0; i < b64len; i++ ) {
+		if ( !apppw_is_b64( (unsigned char)b64[i] ) ) {
+			return -1;
+		}
+	}
+	/* without b64_end, sodium refuses input it does not use up; it also
+	 * refuses stray bits in the last symbol, so the form is canonical */
+	if ( sodium_base642bin( bin, binlen, b64, b64len, NULL, &got, NULL,
+			APPPW_B64 ) != 0 || got != binlen ) {
+		return -1;
+	}
+	return 0;
+}
+
+/* "b2b$salt$hash" or "b2bk$salt$hash" */
+static enum apppw_record_error
+apppw_hash_parse( const char *v, size_t len, apppw_record *r )
+{
+	size_t alg;
+
+	if ( len > sizeof( APPPW_ALG_KEYED ) &&
+			memcmp( v, APPPW_ALG_KEYED "$", sizeof( APPPW_ALG_KEYED ) ) == 0 ) {
+		alg = sizeof( APPPW_ALG_KEYED );
+		r->keyed = 1;
+	} else if ( len > sizeof( APPPW_ALG_PLAIN ) &&
+			memcmp( v, APPPW_ALG_PLAIN "$", sizeof( APPPW_ALG_PLAIN ) ) == 0 ) {
+		alg = sizeof( APPPW_ALG_PLAIN );
+		r->keyed = 0;
+	} else {
+		return APPPW_REC_BAD_HASH;
+	}
+	v += alg;
+	len -= alg;
+	if ( len != APPPW_SALT_B64_LEN + 1 + APPPW_HASH_B64_LEN ||
+			v[APPPW_SALT_B64_LEN] != '$' ||
+			apppw_b64_decode( r->salt, APPPW_SALT_LEN,
+				v, APPPW_SALT_B64_LEN ) != 0 ||
+			apppw_b64_decode( r->hash, APPPW_HASH_LEN,
+				v + APPPW_SALT_B64_LEN + 1, APPPW_HASH_B64_LEN ) != 0 ) {
+		return APPPW_REC_BAD_HASH;
+	}
+	return APPPW_REC_OK;
+}
+
+static enum apppw_record_error
+apppw_label_set( apppw_record *r, const char *v, size_t len )
+{
+	if ( apppw_label_check( v, len ) != APPPW_REC_OK ) {
+		return APPPW_REC_BAD_LABEL;
+	}
+	memcpy( r->label, v, len );
+	r->label[len] = '\0';
+	return APPPW_REC_OK;
+}
+
+static enum apppw_record_error
+apppw_scope_set( apppw_record *r, const char *v, size_t len )
+{
+	if ( apppw_scope_check( v, len ) != APPPW_REC_OK ) {
+		return APPPW_REC_BAD_SCOPE;
+	}
+	memcpy( r->scope, v, len );
+	r->scope[len] = '\0';
+	return APPPW_REC_OK;
+}
+
+/* expires=19700101000000Z would read as 0, which means "never" */
+static enum apppw_record_error
+apppw_expires_set( apppw_record *r, const char *v, size_t len )
+{
+	if ( apppw_time_parse( v, len, &r->expires ) != 0 || r->expires == 0 ) {
+		r->expires = 0;
+		return APPPW_REC_BAD_TIME;
+	}
+	return APPPW_REC_OK;
+}
+
+enum apppw_record_error
+apppw_record_parse( const char *val, size_t len, apppw_record *r )
+{
+	struct apppw_cursor c;
+	enum apppw_record_error rc;
+	const char *v = NULL;
+	size_t vlen = 0;
+	int which = 0;
+
+	memset( r, 0, sizeof( *r ) );
+	rc = apppw_value_check( val, len );
+	if ( rc != APPPW_REC_OK ) {
+		goto fail;
+	}
+	apppw_cursor_init( &c, val, len, apppw_record_fields, R_NFIELDS );
+	while ( ( rc = apppw_cursor_next( &c, &which, &v, &vlen ) ) == APPPW_REC_OK ) {
+		switch ( which ) {
+		case R_ID:
+			if ( !apppw_id_valid( v, vlen ) ) {
+				rc = APPPW_REC_BAD_ID;
+				goto fail;
+			}
+			memcpy( r->id, v, vlen );
+			r->id[vlen] = '\0';
+			break;
+		case R_CREATED:
+			if ( apppw_time_parse( v, vlen, &r->created ) != 0 ) {
+				rc = APPPW_REC_BAD_TIME;
+				goto fail;
+			}
+			break;
+		case R_EXPIRES:
+			rc = apppw_expires_set( r, v, vlen );
+			break;
+		case R_SCOPE:
+			rc = apppw_scope_set( r, v, vlen );
+			break;
+		case R_HASH:
+			rc = apppw_hash_parse( v, vlen, r );
+			break;
+		case R_LABEL:
+			rc = apppw_label_set( r, v, vlen );
+			break;
+		}
+		if ( rc != APPPW_REC_OK ) {
+			goto fail;
+		}
+	}
+	if ( rc != APPPW_CURSOR_END ) {
+		goto fail;
+	}
+	if ( r->expires != 0 && r->expires <= r->created ) {
+		rc = APPPW_REC_EXPIRES_BEFORE_CREATED;
+		goto fail;
+	}
+	return APPPW_REC_OK;
+
+fail:
+	sodium_memzero( r, sizeof( *r ) );
+	return rc;
+}
+
+enum apppw_record_error
+apppw_request_parse( const char *val, size_t len, apppw_record *r,
+	char password[APPPW_PASSWORD_LEN + 1] )
+{
+	struct apppw_cursor c;
+	enum apppw_record_error rc;
+	const char *v = NULL;
+	size_t vlen = 0;
+	int which = 0;
+
+	memset( r, 0, sizeof( *r ) );
+	sodium_memzero( password, APPPW_PASSWORD_LEN + 1 );
+	rc = apppw_value_check( val, len );
+	if ( rc != APPPW_REC_OK ) {
+		goto fail;
+	}
+	apppw_cursor_init( &c, val, len, apppw_request_fields, Q_NFIELDS );
+	while ( ( rc = apppw_cursor_next( &c, &which, &v, &vlen ) ) == APPPW_REC_OK ) {
+		switch ( which ) {
+		case Q_EXPIRES:
+			rc = apppw_expires_set( r, v, vlen );
+			break;
+		case Q_SCOPE:
+			rc = apppw_scope_set( r, v, vlen );
+			break;
+		case Q_PASSWORD:
+			if ( apppw_normalize( v, vlen, password ) != 0 ) {
+				rc = APPPW_REC_BAD_PASSWORD;
+				break;
+			}
+			memcpy( r->id, password, APPPW_ID_LEN );
+			r->id[APPPW_ID_LEN] = '\0';
+			break;
+		case Q_LABEL:
+			rc = apppw_label_set( r, v, vlen );
+			break;
+		}
+		if ( rc != APPPW_REC_OK ) {
+			goto fail;
+		}
+	}
+	if ( rc == APPPW_CURSOR_END ) {
+		return APPPW_REC_OK;
+	}
+
+fail:
+	sodium_memzero( r, sizeof( *r ) );
+	sodium_memzero( password, APPPW_PASSWORD_LEN + 1 );
+	return rc;
+}
+
+static int
+apppw_has_prefix( const char *val, size_t len, const char *prefix )
+{
+	size_t n = strlen( prefix );
+
+	return len >= n && memcmp( val, prefix, n ) == 0;
+}
+
+int
+apppw_value_is_request( const char *val, size_t len )
+{
+	/* a stored record always starts "id=" */
+	return val != NULL && (
+		apppw_has_prefix( val, len, "password=" ) ||
+		apppw_has_prefix( val, len, "expires=" ) ||
+		apppw_has_prefix( val, len, "scope=" ) );
+}
+
+int
+apppw_record_id( const char *val, size_t len, char id[APPPW_ID_LEN + 1] )
+{
+	const size_t idend = sizeof( "id=" ) - 1 + APPPW_ID_LEN;
+
+	if ( val == NULL || len <= idend || !apppw_has_prefix( val, len, "id=" ) ||
+			val[idend] != ' ' || !apppw_id_valid( val + 3, APPPW_ID_LEN ) ) {
+		memset( id, 0, APPPW_ID_LEN + 1 );
+		return -1;
+	}
+	memcpy( id, val + 3, APPPW_ID_LEN );
+	id[APPPW_ID_LEN] = '\0';
+	return 0;
+}
+
+int
+apppw_record_format( const apppw_record *r, char *out, size_t outlen )
+{
+	char created[16], expires[16] = "";
+	char salt[APPPW_SALT_B64_LEN + 1], hash[APPPW_HASH_B64_LEN + 1];
+	size_t labellen, scopelen;
+	int n = -1;
+
+	if ( out == NULL || outlen == 0 ) {
+		return -1;
+	}
+	if ( r == NULL ) {
+		goto done;
+	}
+	/* refuse whatever apppw_record_parse() would refuse */
+	labellen = strnlen( r->label, sizeof( r->label ) );
+	scopelen = strnlen( r->scope, sizeof( r->scope ) );
+	if ( !apppw_id_valid( r->id, strnlen( r->id, sizeof( r->id ) ) ) ||
+			labellen == sizeof( r->label ) ||
+			apppw_label_check( r->label, labellen ) != APPPW_REC_OK ||
+			scopelen == sizeof( r->scope ) ||
+			( scopelen > 0 && apppw_scope_check( r->scope, scopelen ) != APPPW_REC_OK ) ||
+			( r->expires != 0 && r->expires <= r->created ) ) {
+		goto done;
+	}
+	apppw_time_format( r->created, created );
+	if ( created[0] == '\0' ) {
+		goto done;
+	}
+	if ( r->expires != 0 ) {
+		apppw_time_format( r->expires, expires );
+		if ( expires[0] == '\0' ) {
+			goto done;
+		}
+	}
+	sodium_bin2base64( salt, sizeof( salt ), r->salt, APPPW_SALT_LEN, APPPW_B64 );
+	sodium_bin2base64( hash, sizeof( hash ), r->hash, APPPW_HASH_LEN, APPPW_B64 );
+
+	n = snprintf( out, outlen, "id=%s created=%s%s%s%s%s hash=%s$%s$%s label=%s",
+		r->id, created,
+		r->expires != 0 ? " expires=" : "", expires,
+		scopelen > 0 ? " scope=" : "", r->scope,
+		r->keyed ? APPPW_ALG_KEYED : APPPW_ALG_PLAIN, salt, hash,
+		r->label );
+	if ( n < 0 || (size_t)n >= outlen ) {
+		n = -1;
+	}
+
+done:
+	if ( n < 0 ) {
+		memset( out, 0, outlen );
+	}
+	return n;
+}
+
+const char *
+apppw_record_strerror( enum apppw_record_error e )
+{
+	switch ( e ) {
+	case APPPW_REC_OK:
+		return "success";
+	case APPPW_REC_EMPTY:
+		return "empty value";
+	case APPPW_REC_TOO_LONG:
+		return "value too long";
+	case APPPW_REC_NUL:
+		return "value holds a NUL byte";
+	case APPPW_REC_BAD_FIELD:
+		return "unknown, repeated or misplaced field";
+	case APPPW_REC_BAD_ID:
+		return "id is not four base32 symbols";
+	case APPPW_REC_BAD_TIME:
+		return "time is not a valid GeneralizedTime YYYYmmddHHMMSSZ";
+	case APPPW_REC_EXPIRES_BEFORE_CREATED:
+		return "expires is not after created";
+	case APPPW_REC_BAD_SCOPE:
+		return "scope must be 1 to 32 of a-z 0-9 _ -, starting with a letter";
+	case APPPW_REC_BAD_HASH:
+		return "hash field is malformed";
+	case APPPW_REC_BAD_LABEL:
+		return "label must be 1 to 64 characters of UTF-8 without controls "
+			"or leading or trailing spaces";
+	case APPPW_REC_BAD_PASSWORD:
+		return "password is not an app password";
+	case APPPW_REC_MISSING_FIELD:
+		return "a required field is missing";
+	}
+	return "unknown error";
+}

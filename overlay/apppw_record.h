@@ -1,0 +1,100 @@
+/* apppw_record.h - the app password record, one attribute value
+ *
+ * A stored record is one line of space-separated key=value fields, in this
+ * order, the label last so that it may hold spaces:
+ *
+ *   id=k7fq created=20261124184100Z [expires=20270101000000Z] [scope=mail]
+ *     hash=b2b$<salt>$<hash> label=Outlook on Anna's laptop
+ *
+ * (one line; wrapped here). hash is "b2b" (unkeyed) or "b2bk" (keyed with
+ * the server key), then the salt and the BLAKE2b-256 hash in unpadded
+ * standard base64. Times are GeneralizedTime in UTC, YYYYmmddHHMMSSZ.
+ *
+ * An administrator may instead write a request, which the overlay turns
+ * into a record before it is stored (the id is the password's first group,
+ * created is now):
+ *
+ *   [expires=...] [scope=...] password=k7fq-2m9x-... label=Outlook
+ *
+ * Labels are 1 to APPPW_LABEL_MAX characters of valid UTF-8, at most
+ * APPPW_LABEL_MAX_BYTES bytes, no control characters, no leading or
+ * trailing space. Scope names are 1 to APPPW_SCOPE_MAX of [a-z0-9_-],
+ * starting with a letter.
+ */
+#ifndef APPPW_RECORD_H
+#define APPPW_RECORD_H
+
+#include <stddef.h>
+#include <time.h>
+
+#include "apppw_secret.h"
+
+#define APPPW_LABEL_MAX		64
+#define APPPW_LABEL_MAX_BYTES	256
+#define APPPW_SCOPE_MAX		32
+/* the longest record apppw_record_format() can write, NUL included */
+#define APPPW_RECORD_MAX	640
+
+enum apppw_record_error {
+	APPPW_REC_OK = 0,
+	APPPW_REC_EMPTY,		/* empty value */
+	APPPW_REC_TOO_LONG,		/* longer than APPPW_RECORD_MAX */
+	APPPW_REC_NUL,			/* holds a NUL byte */
+	APPPW_REC_BAD_FIELD,		/* unknown, repeated or misplaced field */
+	APPPW_REC_BAD_ID,		/* id is not four alphabet symbols */
+	APPPW_REC_BAD_TIME,		/* created or expires not GeneralizedTime */
+	APPPW_REC_EXPIRES_BEFORE_CREATED,
+	APPPW_REC_BAD_SCOPE,		/* scope name malformed */
+	APPPW_REC_BAD_HASH,		/* hash field malformed */
+	APPPW_REC_BAD_LABEL,		/* label missing, too long, bad UTF-8 or control */
+	APPPW_REC_BAD_PASSWORD,		/* request's password is not an app password */
+	APPPW_REC_MISSING_FIELD		/* a required field is absent */
+};
+
+typedef struct apppw_record {
+	char		id[APPPW_ID_LEN + 1];
+	char		label[APPPW_LABEL_MAX_BYTES + 1];
+	time_t		created;
+	time_t		expires;		/* 0: never */
+	char		scope[APPPW_SCOPE_MAX + 1];	/* "": any client */
+	int		keyed;			/* hashed with the server key */
+	unsigned char	salt[APPPW_SALT_LEN];
+	unsigned char	hash[APPPW_HASH_LEN];
+} apppw_record;
+
+/* Parse a stored record of len bytes. On failure *r is zeroed. */
+enum apppw_record_error apppw_record_parse( const char *val, size_t len,
+	apppw_record *r );
+
+/* Parse a request (see above). On success *r holds id, label, expires and
+ * scope (created, salt and hash are left zero) and password the normalised
+ * password; on failure both are zeroed. */
+enum apppw_record_error apppw_request_parse( const char *val, size_t len,
+	apppw_record *r, char password[APPPW_PASSWORD_LEN + 1] );
+
+/* 1 if the value of len bytes starts like a request, 0 if not. Cheap. */
+int apppw_value_is_request( const char *val, size_t len );
+
+/* The id of a value of len bytes that starts "id=XXXX ", without parsing
+ * the rest: 0 and id filled, or -1. The bind hook's fast path. */
+int apppw_record_id( const char *val, size_t len, char id[APPPW_ID_LEN + 1] );
+
+/* Write r as a stored record. Returns its length, or -1 (out zeroed) when
+ * r is not valid or outlen is too small. */
+int apppw_record_format( const apppw_record *r, char *out, size_t outlen );
+
+/* Validate a label of len bytes by the rules above: APPPW_REC_OK or
+ * APPPW_REC_BAD_LABEL. */
+enum apppw_record_error apppw_label_check( const char *s, size_t len );
+
+/* Validate a scope name: APPPW_REC_OK or APPPW_REC_BAD_SCOPE. */
+enum apppw_record_error apppw_scope_check( const char *s, size_t len );
+
+/* GeneralizedTime YYYYmmddHHMMSSZ <-> time_t (UTC). parse: 0 or -1. */
+int apppw_time_parse( const char *s, size_t len, time_t *t );
+void apppw_time_format( time_t t, char out[16] );
+
+/* A short English text for an error, for LDAP diagnostics. */
+const char *apppw_record_strerror( enum apppw_record_error e );
+
+#endif /* APPPW_RECORD_H */

@@ -1,0 +1,251 @@
+# test-lib.sh - shared helpers for the integration scenarios
+#
+# A scenario sources this file, describes itself, then runs checks:
+#
+#	. "$(dirname "$0")/lib/test-lib.sh"
+#	start_slapd
+#	test_expect_success 'title' 'shell commands'
+#	test_done
+#
+# Output is TAP. Each scenario gets its own temporary directory and its own
+# slapd on a free port, killed by PID on exit whatever happens. Set
+# TEST_VERBOSE=1 to see every check's output, TEST_KEEP=1 to keep the
+# directory.
+
+set -u
+
+TEST_ROOT=$(cd "$(dirname "$0")" && pwd)
+SRC_ROOT=$(cd "$TEST_ROOT/.." && pwd)
+BUILD="$SRC_ROOT/build"
+PATH="$BUILD:$PATH"
+export PATH
+
+TEST_DIR=$(mktemp -d "${TMPDIR:-/tmp}/apppw-test.XXXXXX")
+SLAPD_PID=
+test_count=0
+test_failed=0
+
+BASE_DN="dc=example,dc=com"
+ADMIN_DN="cn=admin,$BASE_DN"
+ADMIN_PW="admin-secret"
+ALICE="uid=alice,ou=people,$BASE_DN"
+ALICE_PW="alice-pw"
+ALICE_TOTP="JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+BOB="uid=bob,ou=people,$BASE_DN"
+BOB_PW="bob-pw"
+CAROL="uid=carol,ou=people,$BASE_DN"
+CAROL_PW="carol-pw"
+CAROL_TOTP="GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"
+
+# No ldap.conf or ldaprc of the machine or the user may change a test.
+LDAPNOINIT=1
+export LDAPNOINIT
+
+cleanup() {
+	stop_slapd
+	if [ -n "${TEST_KEEP:-}" ] || [ "$test_failed" != 0 ]; then
+		echo "# test directory kept: $TEST_DIR"
+	else
+		rm -rf "$TEST_DIR"
+	fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+say() {
+	printf '# %s\n' "$*"
+}
+
+# test_expect_success TITLE SCRIPT: SCRIPT runs in a subshell with set -e;
+# its output is shown only when it fails.
+test_expect_success() {
+	test_count=$((test_count + 1))
+	if (set -e; eval "$2") >"$TEST_DIR/check.out" 2>&1; then
+		echo "ok $test_count - $1"
+		[ -n "${TEST_VERBOSE:-}" ] && sed 's/^/# /' "$TEST_DIR/check.out"
+	else
+		echo "not ok $test_count - $1"
+		sed 's/^/# /' "$TEST_DIR/check.out"
+		test_failed=$((test_failed + 1))
+	fi
+	return 0
+}
+
+test_done() {
+	echo "1..$test_count"
+	[ "$test_failed" = 0 ]
+	exit $?
+}
+
+bail_out() {
+	echo "Bail out! $*"
+	test_failed=$((test_failed + 1))
+	exit 1
+}
+
+free_port() {
+	local port tries=0
+	while [ $tries -lt 100 ]; do
+		port=$(( 20000 + $(od -An -N2 -tu2 /dev/urandom) % 40000 ))
+		if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+			echo "$port"
+			return 0
+		fi
+		tries=$((tries + 1))
+	done
+	return 1
+}
+
+# write_config [DIRECTIVES]: slapd.conf for one mdb database with the
+# overlay; DIRECTIVES are added after "overlay apppw".
+write_config() {
+	mkdir -p "$TEST_DIR/db" "$TEST_DIR/slapd.d"
+	cat >"$TEST_DIR/slapd.conf" <<EOF
+include /etc/ldap/schema/core.schema
+include /etc/ldap/schema/cosine.schema
+include /etc/ldap/schema/inetorgperson.schema
+include $SRC_ROOT/schema/apppw.schema
+pidfile $TEST_DIR/slapd.pid
+modulepath /usr/lib/ldap
+moduleload back_mdb
+moduleload $BUILD/apppw.so
+
+database config
+access to * by dn.exact=gidNumber=$(id -g)+uidNumber=$(id -u),cn=peercred,cn=external,cn=auth manage by * none
+
+database mdb
+suffix "$BASE_DN"
+rootdn "$ADMIN_DN"
+rootpw $ADMIN_PW
+directory $TEST_DIR/db
+maxsize 104857600
+overlay apppw
+${1:-}
+EOF
+	sed "s/SUFFIX/$BASE_DN/g" "$TEST_ROOT/lib/acl.conf" >>"$TEST_DIR/slapd.conf"
+}
+
+# start_slapd [DIRECTIVES]: configure (unless configured), convert to
+# cn=config, load the base data once, and start slapd on free ports.
+start_slapd() {
+	local tries=0
+	if [ ! -f "$TEST_DIR/slapd.conf" ]; then
+		write_config "${1:-}"
+	fi
+	if [ ! -f "$TEST_DIR/slapd.d/cn=config.ldif" ]; then
+		slaptest -Q -u -f "$TEST_DIR/slapd.conf" ||
+			bail_out "slaptest refused the configuration"
+		slapadd -q -f "$TEST_DIR/slapd.conf" -b "$BASE_DN" \
+			-l "$TEST_ROOT/data/base.ldif" || bail_out "slapadd failed"
+		slaptest -Q -f "$TEST_DIR/slapd.conf" -F "$TEST_DIR/slapd.d" ||
+			bail_out "cannot convert the configuration to cn=config"
+	fi
+	LDAPI_SOCK="$TEST_DIR/ldapi"
+	LDAPI_URI="ldapi://$(printf %s "$LDAPI_SOCK" | sed 's|/|%2F|g')"
+	while [ $tries -lt 5 ]; do
+		PORT=$(free_port) || bail_out "no free port"
+		LDAP_URI="ldap://127.0.0.1:$PORT"
+		: >"$TEST_DIR/slapd.log"
+		/usr/sbin/slapd -F "$TEST_DIR/slapd.d" -d stats \
+			-h "$LDAP_URI $LDAPI_URI ${SLAPD_EXTRA_URLS:-}" \
+			>>"$TEST_DIR/slapd.log" 2>&1 &
+		SLAPD_PID=$!
+		if wait_slapd; then
+			return 0
+		fi
+		stop_slapd
+		tries=$((tries + 1))
+	done
+	tail -20 "$TEST_DIR/slapd.log" | sed 's/^/# /'
+	bail_out "slapd did not start"
+}
+
+wait_slapd() {
+	local i=0
+	while [ $i -lt 100 ]; do
+		kill -0 "$SLAPD_PID" 2>/dev/null || return 1
+		ldapsearch -x -H "$LDAP_URI" -b "" -s base >/dev/null 2>&1 && return 0
+		sleep 0.1
+		i=$((i + 1))
+	done
+	return 1
+}
+
+stop_slapd() {
+	if [ -n "$SLAPD_PID" ]; then
+		kill "$SLAPD_PID" 2>/dev/null
+		wait "$SLAPD_PID" 2>/dev/null
+		SLAPD_PID=
+	fi
+}
+
+restart_slapd() {
+	stop_slapd
+	start_slapd
+}
+
+# bind_rc DN PASSWORD [URI]: the result code of a simple bind
+bind_rc() {
+	ldapwhoami -x -H "${3:-$LDAP_URI}" -D "$1" -w "$2" >"$TEST_DIR/bind.out" 2>&1
+	echo $?
+}
+
+# totp SECRET [OFFSET_STEPS [STEP [DIGITS]]]: the code oathtool computes
+totp() {
+	local step=${3:-30}
+	oathtool --totp -b -s "${step}s" -d "${4:-6}" \
+		-N "@$(( $(date +%s) + ${2:-0} * step ))" "$1"
+}
+
+# as_admin ldapmodify|ldapadd|ldapsearch|... ARGS: a stock tool as rootdn
+as_admin() {
+	local tool=$1
+	shift
+	"$tool" -x -H "$LDAP_URI" -D "$ADMIN_DN" -w "$ADMIN_PW" "$@"
+}
+
+# as_config ldapmodify ARGS: a stock tool on cn=config, as root over ldapi
+as_config() {
+	local tool=$1
+	shift
+	"$tool" -Q -Y EXTERNAL -H "$LDAPI_URI" "$@"
+}
+
+# values DN ATTR: the values of one attribute, one a line, as rootdn
+values() {
+	as_admin ldapsearch -LLL -o ldif-wrap=no -b "$1" -s base "$2" |
+		sed -n "s/^$2: //p"
+}
+
+# new_app_password DN LABEL [FIELDS]: add an app password as rootdn with
+# the documented request form; prints the password
+new_app_password() {
+	local pw
+	pw=$(app_password_string)
+	as_admin ldapmodify >/dev/null <<EOF || return 1
+dn: $1
+changetype: modify
+add: apppwPassword
+apppwPassword: ${3:+$3 }password=$pw label=$2
+EOF
+	echo "$pw"
+}
+
+# A well-formed app password, made up by the test (the overlay's own
+# generator is used through the extended operation).
+app_password_string() {
+	tr -dc '0123456789abcdefghjkmnpqrstvwxyz' </dev/urandom | head -c 20 |
+		sed 's/\(....\)/\1-/g; s/-$//'
+}
+
+# expect_ldap_error CODE TEXT COMMAND...: the command fails with the LDAP
+# result CODE and its diagnostic holds TEXT
+expect_ldap_error() {
+	local code=$1 text=$2 rc
+	shift 2
+	"$@" >"$TEST_DIR/err.out" 2>&1 && rc=0 || rc=$?
+	cat "$TEST_DIR/err.out"
+	[ "$rc" = "$code" ] || { echo "expected exit $code, got $rc"; return 1; }
+	grep -q -- "$text" "$TEST_DIR/err.out" ||
+		{ echo "expected text: $text"; return 1; }
+}

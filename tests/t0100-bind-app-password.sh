@@ -1,0 +1,77 @@
+#!/bin/bash
+# An app password authenticates its MFA-required entry, and nothing else.
+. "$(dirname "$0")/lib/test-lib.sh"
+start_slapd
+
+test_expect_success 'admin adds an app password with the request form' '
+	new_app_password "$ALICE" "Outlook on laptop" >"$TEST_DIR/pw"
+	test -s "$TEST_DIR/pw"
+'
+pw=$(cat "$TEST_DIR/pw")
+
+test_expect_success 'the stored value is a record, not the password' '
+	values "$ALICE" apppwPassword >"$TEST_DIR/stored"
+	cat "$TEST_DIR/stored"
+	grep -q "^id=${pw:0:4} created=[0-9]\{14\}Z hash=b2b\\\$[^ ]* label=Outlook on laptop\$" "$TEST_DIR/stored"
+	! grep -q "${pw:5:4}" "$TEST_DIR/stored"
+'
+
+test_expect_success 'the app password binds as alice' '
+	test "$(bind_rc "$ALICE" "$pw")" = 0
+	grep -qi "dn:uid=alice,ou=people,dc=example,dc=com" "$TEST_DIR/bind.out"
+'
+
+test_expect_success 'without dashes, in upper case, with spaces' '
+	test "$(bind_rc "$ALICE" "$(echo "$pw" | tr -d - | tr a-z A-Z)")" = 0
+	test "$(bind_rc "$ALICE" "$(echo "$pw" | tr - " ")")" = 0
+'
+
+test_expect_success 'the same secret is refused for another MFA entry' '
+	test "$(bind_rc "$CAROL" "$pw")" = 49
+'
+
+test_expect_success 'and for a non-MFA entry' '
+	test "$(bind_rc "$BOB" "$pw")" = 49
+'
+
+test_expect_success 'a wrong secret with the right id is refused, with no detail' '
+	wrong="${pw:0:4}-aaaa-bbbb-cccc-dddd"
+	test "$(bind_rc "$ALICE" "$wrong")" = 49
+	cat "$TEST_DIR/bind.out"
+	test "$(cat "$TEST_DIR/bind.out")" = "ldap_bind: Invalid credentials (49)"
+'
+
+test_expect_success 'the log says why, and never holds a secret' '
+	grep -q "apppw: BIND dn=\"uid=alice,ou=people,dc=example,dc=com\" refused: wrong app password id=${pw:0:4}" "$TEST_DIR/slapd.log"
+	grep -q "apppw: BIND dn=\"uid=alice,ou=people,dc=example,dc=com\" app password id=${pw:0:4} label=\"Outlook on laptop\" peer=IP=127.0.0.1:" "$TEST_DIR/slapd.log"
+	! grep -q "${pw:5:4}-${pw:10:4}" "$TEST_DIR/slapd.log"
+	! grep -qi "${pw:5:4}${pw:10:4}" "$TEST_DIR/slapd.log"
+'
+
+test_expect_success 'the password alone is refused for the MFA entry' '
+	test "$(bind_rc "$ALICE" "$ALICE_PW")" = 49
+	grep -q "refused: password alone" "$TEST_DIR/slapd.log"
+'
+
+test_expect_success 'a non-MFA entry binds with its password as before' '
+	test "$(bind_rc "$BOB" "$BOB_PW")" = 0
+'
+
+test_expect_success 'last use is recorded' '
+	values "$ALICE" apppwLastUsed >"$TEST_DIR/lastused"
+	cat "$TEST_DIR/lastused"
+	grep -q "^${pw:0:4} [0-9]\{14\}Z\$" "$TEST_DIR/lastused"
+'
+
+test_expect_success 'a revoked app password is refused' '
+	as_admin ldapmodify <<-EOF
+	dn: $ALICE
+	changetype: modify
+	delete: apppwPassword
+	apppwPassword: $(values "$ALICE" apppwPassword)
+	EOF
+	test "$(bind_rc "$ALICE" "$pw")" = 49
+	test -z "$(values "$ALICE" apppwLastUsed)"
+'
+
+test_done
