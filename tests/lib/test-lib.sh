@@ -96,33 +96,12 @@ free_port() {
 	return 1
 }
 
-# write_config [DIRECTIVES]: slapd.conf for one mdb database with the
-# overlay; DIRECTIVES are added after "overlay apppw".
+# write_config [DIRECTIVES]: the demo's slapd.conf; DIRECTIVES are added
+# after "overlay apppw".
 write_config() {
-	mkdir -p "$TEST_DIR/db" "$TEST_DIR/slapd.d"
-	cat >"$TEST_DIR/slapd.conf" <<EOF
-include /etc/ldap/schema/core.schema
-include /etc/ldap/schema/cosine.schema
-include /etc/ldap/schema/inetorgperson.schema
-include $SRC_ROOT/schema/apppw.schema
-pidfile $TEST_DIR/slapd.pid
-modulepath /usr/lib/ldap
-moduleload back_mdb
-moduleload $BUILD/apppw.so
-
-database config
-access to * by dn.exact=gidNumber=$(id -g)+uidNumber=$(id -u),cn=peercred,cn=external,cn=auth manage by * none
-
-database mdb
-suffix "$BASE_DN"
-rootdn "$ADMIN_DN"
-rootpw $ADMIN_PW
-directory $TEST_DIR/db
-maxsize 104857600
-overlay apppw
-${1:-}
-EOF
-	sed "s/SUFFIX/$BASE_DN/g" "$TEST_ROOT/lib/acl.conf" >>"$TEST_DIR/slapd.conf"
+	mkdir -p "$TEST_DIR/slapd.d"
+	"$SRC_ROOT/tools/demo/slapd-conf.sh" "$TEST_DIR" "$BASE_DN" "$ADMIN_DN" \
+		"$ADMIN_PW" "${1:-}" >"$TEST_DIR/slapd.conf"
 }
 
 # start_slapd [DIRECTIVES]: configure (unless configured), convert to
@@ -136,7 +115,9 @@ start_slapd() {
 		slaptest -Q -u -f "$TEST_DIR/slapd.conf" ||
 			bail_out "slaptest refused the configuration"
 		slapadd -q -f "$TEST_DIR/slapd.conf" -b "$BASE_DN" \
-			-l "$TEST_ROOT/data/base.ldif" || bail_out "slapadd failed"
+			-l "${BASE_LDIF:-$TEST_ROOT/data/base.ldif}" ||
+			bail_out "slapadd failed"
+		mkdir -p "$TEST_DIR/slapd.d"
 		slaptest -Q -f "$TEST_DIR/slapd.conf" -F "$TEST_DIR/slapd.d" ||
 			bail_out "cannot convert the configuration to cn=config"
 	fi

@@ -1,0 +1,215 @@
+#!/bin/bash
+# The demo directory of "make run": a private slapd with the overlay,
+# never the machine's own.
+#
+# usage: demo.sh run [PORT]     serve in the foreground until Ctrl-C
+#        demo.sh start [PORT]   serve in the background
+#        demo.sh stop           stop the background server
+#
+# Everything lives in RUN_DIR (default: run/ in the checkout): the
+# configuration as cn=config (run/slapd.d, so runtime changes persist), the
+# database, the ldapi socket, the log (run/slapd.log) and run/demo.env.
+# The directory is seeded once; later runs serve what is there.
+set -eu
+
+top=$(cd "$(dirname "$0")/../.." && pwd)
+RUN_DIR=${RUN_DIR:-$top/run}
+PORT=${2:-${PORT:-3890}}
+BASE_DN="dc=example,dc=com"
+PEOPLE="ou=people,$BASE_DN"
+APPPW="$top/build/apppw"
+LDAPNOINIT=1
+export LDAPNOINIT
+
+die() {
+	echo "demo: $*" >&2
+	exit 1
+}
+
+random_password() {
+	tr -dc 'A-Za-z0-9' </dev/urandom | head -c "${1:-16}"
+}
+
+running_pid() {
+	local pid
+	[ -f "$RUN_DIR/slapd.pid" ] || return 1
+	pid=$(cat "$RUN_DIR/slapd.pid")
+	kill -0 "$pid" 2>/dev/null && echo "$pid"
+}
+
+ldapi_uri() {
+	echo "ldapi://$(printf %s "$RUN_DIR/ldapi" | sed 's|/|%2F|g')"
+}
+
+# The users of the demo: an MFA-required user (TOTP enrolled, one app
+# password), a plain user, and a new user who has not enrolled yet, to walk
+# through the seed's flow with "apppw mfa enroll".
+seed() {
+	local admin_pw mfa_pw plain_pw new_pw secret conf
+	admin_pw=$(random_password)
+	mfa_pw=$(random_password 12)
+	plain_pw=$(random_password 12)
+	new_pw=$(random_password 12)
+	secret=$(head -c 20 /dev/urandom | base32 | tr -d '=')
+
+	mkdir -p "$RUN_DIR/slapd.d"
+	conf="$RUN_DIR/slapd.conf"
+	"$top/tools/demo/slapd-conf.sh" "$RUN_DIR" "$BASE_DN" "cn=admin,$BASE_DN" \
+		"$admin_pw" >"$conf"
+	slaptest -Q -u -f "$conf" || die "slaptest refused $conf"
+	slapadd -q -f "$conf" -b "$BASE_DN" <<EOF || die "slapadd failed"
+dn: $BASE_DN
+objectClass: dcObject
+objectClass: organization
+dc: example
+o: Example
+
+dn: $PEOPLE
+objectClass: organizationalUnit
+ou: people
+
+dn: uid=alice,$PEOPLE
+objectClass: inetOrgPerson
+objectClass: apppwUser
+uid: alice
+cn: Alice Andersson
+sn: Andersson
+mail: alice@example.com
+userPassword: $mfa_pw
+apppwMFARequired: TRUE
+apppwTOTPSecret: $secret
+
+dn: uid=bob,$PEOPLE
+objectClass: inetOrgPerson
+uid: bob
+cn: Bob Berg
+sn: Berg
+mail: bob@example.com
+userPassword: $plain_pw
+
+dn: uid=dave,$PEOPLE
+objectClass: inetOrgPerson
+uid: dave
+cn: Dave Dahl
+sn: Dahl
+mail: dave@example.com
+userPassword: $new_pw
+EOF
+	slaptest -Q -f "$conf" -F "$RUN_DIR/slapd.d" ||
+		die "cannot convert $conf to cn=config"
+	# cn=config is the configuration from now on
+	rm -f "$conf"
+
+	cat >"$RUN_DIR/demo.env" <<EOF
+LDAP_URI='ldap://127.0.0.1:$PORT'
+LDAPI_URI='$(ldapi_uri)'
+BASE_DN='$BASE_DN'
+ADMIN_DN='cn=admin,$BASE_DN'
+ADMIN_PW='$admin_pw'
+MFA_USER_DN='uid=alice,$PEOPLE'
+MFA_USER_PW='$mfa_pw'
+MFA_USER_TOTP_SECRET='$secret'
+MFA_USER_APP_PASSWORD=''
+PLAIN_USER_DN='uid=bob,$PEOPLE'
+PLAIN_USER_PW='$plain_pw'
+NEW_USER_DN='uid=dave,$PEOPLE'
+NEW_USER_PW='$new_pw'
+EOF
+	chmod 600 "$RUN_DIR/demo.env"
+}
+
+# The app password is made by the server, through the tool, by the admin:
+# a TOTP code used here would be refused as a replay to whoever tries it
+# next within the same 30 seconds.
+seed_app_password() {
+	local pw
+	# shellcheck disable=SC1091
+	. "$RUN_DIR/demo.env"
+	[ -z "$MFA_USER_APP_PASSWORD" ] || return 0
+	pw=$("$APPPW" -x -H "$LDAP_URI" -D "$ADMIN_DN" -w "$ADMIN_PW" \
+		create --label "Demo mail app" "$MFA_USER_DN" 2>/dev/null) ||
+		die "could not create the demo app password"
+	sed -i "s/^MFA_USER_APP_PASSWORD=.*/MFA_USER_APP_PASSWORD='$pw'/" \
+		"$RUN_DIR/demo.env"
+}
+
+start_server() {
+	local i=0 uri
+	if running_pid >/dev/null; then
+		die "already running (pid $(running_pid)); 'make stop' stops it"
+	fi
+	[ -x "$APPPW" ] && [ -f "$top/build/apppw.so" ] || die "run 'make' first"
+	[ -f "$RUN_DIR/slapd.d/cn=config.ldif" ] || seed
+	uri="ldap://127.0.0.1:$PORT"
+	sed -i "s|^LDAP_URI=.*|LDAP_URI='$uri'|" "$RUN_DIR/demo.env"
+	/usr/sbin/slapd -F "$RUN_DIR/slapd.d" -h "$uri $(ldapi_uri)" \
+		-d stats >>"$RUN_DIR/slapd.log" 2>&1 &
+	echo $! >"$RUN_DIR/slapd.pid.start"
+	while ! ldapsearch -x -H "$uri" -b "" -s base >/dev/null 2>&1; do
+		if ! kill -0 "$(cat "$RUN_DIR/slapd.pid.start")" 2>/dev/null ||
+				[ $i -ge 100 ]; then
+			tail -5 "$RUN_DIR/slapd.log" >&2
+			die "slapd did not start on $uri (is the port free? PORT=N make run)"
+		fi
+		sleep 0.1
+		i=$((i + 1))
+	done
+	rm -f "$RUN_DIR/slapd.pid.start"
+	seed_app_password
+}
+
+print_help() {
+	cat <<EOF
+
+The demo directory is served at ldap://127.0.0.1:$PORT (log: run/slapd.log).
+Its credentials are in run/demo.env. Try, from the top of the checkout:
+
+  . run/demo.env
+
+  # a plain user binds with the password, as before
+  ldapwhoami -x -H "\$LDAP_URI" -D "\$PLAIN_USER_DN" -w "\$PLAIN_USER_PW"
+
+  # an MFA-required user: the password alone is refused (49)...
+  ldapwhoami -x -H "\$LDAP_URI" -D "\$MFA_USER_DN" -w "\$MFA_USER_PW"
+  # ...the password followed by the current TOTP code is accepted...
+  ldapwhoami -x -H "\$LDAP_URI" -D "\$MFA_USER_DN" -w "\$MFA_USER_PW\$(oathtool --totp -b "\$MFA_USER_TOTP_SECRET")"
+  # ...and so is the user's app password, as a mail program would send it
+  ldapwhoami -x -H "\$LDAP_URI" -D "\$MFA_USER_DN" -w "\$MFA_USER_APP_PASSWORD"
+
+  # the user's app passwords, with when they were last used
+  build/apppw -x -H "\$LDAP_URI" -D "\$MFA_USER_DN" -w "\$MFA_USER_APP_PASSWORD" list
+
+  # the seed's flow for a new user: enrol an authenticator, get an app password
+  build/apppw -x -H "\$LDAP_URI" -D "\$NEW_USER_DN" -w "\$NEW_USER_PW" mfa enroll
+
+EOF
+}
+
+case "${1:-}" in
+run)
+	start_server
+	print_help
+	echo "Serving in the foreground; Ctrl-C stops the server."
+	pid=$(cat "$RUN_DIR/slapd.pid")
+	trap 'kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; echo; echo "demo: stopped"; exit 0' INT TERM
+	wait "$pid" 2>/dev/null || true
+	;;
+start)
+	start_server
+	print_help
+	echo "Running in the background (pid $(cat "$RUN_DIR/slapd.pid")); 'make stop' stops it."
+	;;
+stop)
+	if pid=$(running_pid); then
+		kill "$pid"
+		while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done
+		echo "demo: stopped (pid $pid)"
+	else
+		echo "demo: not running"
+	fi
+	;;
+*)
+	echo "usage: demo.sh run|start [PORT] | stop" >&2
+	exit 2
+	;;
+esac

@@ -1,0 +1,42 @@
+#!/bin/sh
+# Write a slapd.conf for one back-mdb database with the apppw overlay and
+# the ACLs the README recommends. Used by the demo and by the tests.
+#
+# usage: slapd-conf.sh DIR SUFFIX ROOTDN ROOTPW [DIRECTIVES]
+#   DIR         holds the database (DIR/db) and the pid file
+#   DIRECTIVES  overlay directives, one a line, after "overlay apppw"
+set -eu
+dir=$1 suffix=$2 rootdn=$3 rootpw=$4 directives=${5:-}
+top=$(cd "$(dirname "$0")/../.." && pwd)
+
+mkdir -p "$dir/db"
+cat <<CONF
+include /etc/ldap/schema/core.schema
+include /etc/ldap/schema/cosine.schema
+include /etc/ldap/schema/inetorgperson.schema
+include $top/schema/apppw.schema
+pidfile $dir/slapd.pid
+modulepath /usr/lib/ldap
+moduleload back_mdb
+moduleload $top/build/apppw.so
+
+# cn=config: root over ldapi may change it at run time
+database config
+access to *
+	by dn.exact=gidNumber=$(id -g)+uidNumber=$(id -u),cn=peercred,cn=external,cn=auth manage
+	by * none
+
+database mdb
+suffix "$suffix"
+rootdn "$rootdn"
+rootpw $rootpw
+directory $dir/db
+maxsize 1073741824
+index objectClass eq
+index uid eq
+
+overlay apppw
+$directives
+
+CONF
+sed "s/SUFFIX/$suffix/g" "$top/tests/lib/acl.conf"
