@@ -108,7 +108,7 @@ stop:
 check: all $(UNIT_TESTS)
 	prove -j$(JOBS) --exec '' $(UNIT_TESTS) tests/t[0-9]*.sh
 
-bench: all
+bench: all $(BENCH_BIN)
 	tests/bench/bench.sh
 
 install: all
@@ -128,3 +128,5 @@ distclean: clean
 	rm -rf $(BUILD)
 
 FORCE:
+
+include tests/bench/bench.mk

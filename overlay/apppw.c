@@ -1598,36 +1598,16 @@ apppw_create_parse( struct berval *data, apppw_create_req *req )
 	return tag == LBER_DEFAULT ? 0 : -1;
 }
 
-/* The response holds the only copy of the password: wipe it once sent. */
+/* The frontend frees the response after sending it, without wiping it:
+ * slapd offers no hook after the encoding (sc_cleanup runs before). */
 static int
-apppw_create_cleanup( Operation *op, SlapReply *rs )
-{
-	slap_callback **scp;
-
-	if ( rs->sr_rspdata ) {
-		apppw_wipe( rs->sr_rspdata->bv_val, rs->sr_rspdata->bv_len );
-	}
-	for ( scp = &op->o_callback; *scp; scp = &(*scp)->sc_next ) {
-		if ( (*scp)->sc_cleanup == apppw_create_cleanup ) {
-			slap_callback *sc = *scp;
-
-			*scp = sc->sc_next;
-			op->o_tmpfree( sc, op->o_tmpmemctx );
-			break;
-		}
-	}
-	return SLAP_CB_CONTINUE;
-}
-
-static int
-apppw_create_response( Operation *op, SlapReply *rs,
+apppw_create_response( SlapReply *rs,
 	const char norm[APPPW_PASSWORD_LEN + 1] )
 {
 	BerElementBuffer berbuf;
 	BerElement *ber = (BerElement *)&berbuf;
 	struct berval id = { APPPW_ID_LEN, (char *)norm },
 		pw = { APPPW_PASSWORD_LEN, (char *)norm }, flat;
-	slap_callback *cb;
 
 	ber_init2( ber, NULL, LBER_USE_DER );
 	if ( ber_printf( ber, "{tOtO}", APPPW_TAG_ID, &id,
@@ -1640,11 +1620,6 @@ apppw_create_response( Operation *op, SlapReply *rs,
 	apppw_wipe( flat.bv_val, flat.bv_len );
 	ber_free_buf( ber );
 	rs->sr_rspoid = ch_strdup( APPPW_OID_EXOP_CREATE );
-
-	cb = op->o_tmpcalloc( 1, sizeof(*cb), op->o_tmpmemctx );
-	cb->sc_cleanup = apppw_create_cleanup;
-	cb->sc_next = op->o_callback;
-	op->o_callback = cb;
 	return LDAP_SUCCESS;
 }
 
@@ -1726,7 +1701,6 @@ apppw_op_extended( Operation *op, SlapReply *rs )
 
 	op->o_bd->bd_info = (BackendInfo *)on->on_info;
 	rc = be_entry_get_rw( op, &op->o_req_ndn, NULL, NULL, 0, &e );
-	op->o_bd->bd_info = (BackendInfo *)on;
 	if ( rc != LDAP_SUCCESS ) {
 		e = NULL;
 		rs->sr_text = "apppw: no such entry";
@@ -1768,6 +1742,7 @@ apppw_op_extended( Operation *op, SlapReply *rs )
 	}
 	be_entry_release_r( op, e );
 	e = NULL;
+	op->o_bd->bd_info = (BackendInfo *)on;
 
 	/* through the overlay's own write checks, like any other value */
 	ber_str2bv( buf, len, 0, &value[0] );
@@ -1797,12 +1772,13 @@ apppw_op_extended( Operation *op, SlapReply *rs )
 	Debug( LDAP_DEBUG_STATS, "%s apppw: CREATE dn=\"%s\" id=%s label=\"%s\" "
 		"scope=%s by=\"%s\"\n", op->o_log_prefix, op->o_req_dn.bv_val,
 		rec.id, rec.label, rec.scope[0] ? rec.scope : "-", op->o_dn.bv_val );
-	rc = apppw_create_response( op, rs, norm );
+	rc = apppw_create_response( rs, norm );
 
 done:
 	if ( e ) {
 		be_entry_release_r( op, e );
 	}
+	op->o_bd->bd_info = (BackendInfo *)on;
 	apppw_wipe( norm, sizeof(norm) );
 	apppw_wipe( &rec, sizeof(rec) );
 	apppw_wipe( buf, sizeof(buf) );
@@ -1823,13 +1799,22 @@ apppw_exop_create( Operation *op, SlapReply *rs )
 {
 	BackendDB *bd = op->o_bd;
 	apppw_create_req req;
+	struct berval data = BER_BVNULL;
 	int rc;
 
-	if ( apppw_create_parse( op->ore_reqdata, &req ) ) {
+	/* liblber terminates strings in place: the overlay parses the
+	 * request again, so only a copy is parsed here */
+	if ( op->ore_reqdata ) {
+		ber_dupbv_x( &data, op->ore_reqdata, op->o_tmpmemctx );
+	}
+	rc = apppw_create_parse( &data, &req );
+	if ( rc ) {
+		op->o_tmpfree( data.bv_val, op->o_tmpmemctx );
 		rs->sr_text = "apppw: malformed create request";
 		return LDAP_PROTOCOL_ERROR;
 	}
 	if ( BER_BVISEMPTY( &op->o_ndn ) ) {
+		op->o_tmpfree( data.bv_val, op->o_tmpmemctx );
 		rs->sr_text = "apppw: bind first";
 		return LDAP_STRONG_AUTH_REQUIRED;
 	}
@@ -1838,9 +1823,11 @@ apppw_exop_create( Operation *op, SlapReply *rs )
 		ber_dupbv_x( &op->o_req_ndn, &op->o_ndn, op->o_tmpmemctx );
 	} else if ( dnPrettyNormal( NULL, &req.target, &op->o_req_dn,
 			&op->o_req_ndn, op->o_tmpmemctx ) != LDAP_SUCCESS ) {
+		op->o_tmpfree( data.bv_val, op->o_tmpmemctx );
 		rs->sr_text = "apppw: the target is not a valid DN";
 		return LDAP_INVALID_DN_SYNTAX;
 	}
+	op->o_tmpfree( data.bv_val, op->o_tmpmemctx );
 
 	op->o_bd = select_backend( &op->o_req_ndn, 0 );
 	if ( !op->o_bd || !overlay_is_inst( op->o_bd, apppw.on_bi.bi_type ) ) {

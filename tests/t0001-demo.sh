@@ -1,0 +1,70 @@
+#!/bin/bash
+# The module loads into the installed slapd, and "make run"'s demo serves
+# its directory with the variables of run/demo.env filled and working.
+. "$(dirname "$0")/lib/test-lib.sh"
+
+RUN_DIR="$TEST_DIR/run"
+export RUN_DIR
+demo_port=$(free_port)
+stop_demo() {
+	"$SRC_ROOT/tools/demo/demo.sh" stop >/dev/null 2>&1
+	cleanup
+}
+trap stop_demo EXIT
+
+test_expect_success 'slaptest accepts the module in the installed slapd' '
+	write_config
+	slaptest -u -f "$TEST_DIR/slapd.conf"
+'
+
+test_expect_success 'the demo starts in the background' '
+	"$SRC_ROOT/tools/demo/demo.sh" start "$demo_port" >"$TEST_DIR/start.out"
+	cat "$TEST_DIR/start.out"
+	grep -q "ldap://127.0.0.1:$demo_port" "$TEST_DIR/start.out"
+'
+
+test_expect_success 'run/demo.env sets every variable' '
+	(
+		. "$RUN_DIR/demo.env"
+		for v in LDAP_URI BASE_DN ADMIN_DN ADMIN_PW MFA_USER_DN MFA_USER_PW \
+			MFA_USER_TOTP_SECRET MFA_USER_APP_PASSWORD PLAIN_USER_DN \
+			PLAIN_USER_PW NEW_USER_DN NEW_USER_PW; do
+			eval "test -n \"\$$v\"" || { echo "$v is empty"; exit 1; }
+		done
+		test "$LDAP_URI" = "ldap://127.0.0.1:'"$demo_port"'"
+	)
+'
+
+test_expect_success 'the demo directory answers, with the overlay loaded' '
+	. "$RUN_DIR/demo.env"
+	ldapsearch -x -H "$LDAP_URI" -D "$ADMIN_DN" -w "$ADMIN_PW" -LLL \
+		-b "$BASE_DN" "(uid=*)" uid >"$TEST_DIR/uids"
+	grep -c "^uid: " "$TEST_DIR/uids" | grep -qx 3
+	ldapsearch -Q -Y EXTERNAL -H "$LDAPI_URI" -LLL -s one \
+		-b "olcDatabase={1}mdb,cn=config" olcOverlay |
+		grep -q "^olcOverlay: {0}apppw\$"
+'
+
+test_expect_success 'the printed commands work as printed' '
+	. "$RUN_DIR/demo.env"
+	ldapwhoami -x -H "$LDAP_URI" -D "$PLAIN_USER_DN" -w "$PLAIN_USER_PW"
+	rc=0; ldapwhoami -x -H "$LDAP_URI" -D "$MFA_USER_DN" -w "$MFA_USER_PW" || rc=$?
+	test $rc = 49
+	ldapwhoami -x -H "$LDAP_URI" -D "$MFA_USER_DN" \
+		-w "$MFA_USER_PW$(oathtool --totp -b "$MFA_USER_TOTP_SECRET")"
+	ldapwhoami -x -H "$LDAP_URI" -D "$MFA_USER_DN" -w "$MFA_USER_APP_PASSWORD"
+	"$SRC_ROOT/build/apppw" -x -H "$LDAP_URI" -D "$MFA_USER_DN" \
+		-w "$MFA_USER_APP_PASSWORD" list | grep -q "Demo mail app"
+'
+
+test_expect_success 'a second start serves the same directory, stop stops it' '
+	"$SRC_ROOT/tools/demo/demo.sh" stop
+	! test -S "$RUN_DIR/ldapi" || ! kill -0 "$(cat "$RUN_DIR/slapd.pid")" 2>/dev/null
+	before=$(cat "$RUN_DIR/demo.env")
+	"$SRC_ROOT/tools/demo/demo.sh" start "$demo_port" >/dev/null
+	test "$before" = "$(cat "$RUN_DIR/demo.env")"
+	. "$RUN_DIR/demo.env"
+	ldapwhoami -x -H "$LDAP_URI" -D "$MFA_USER_DN" -w "$MFA_USER_APP_PASSWORD"
+'
+
+test_done
