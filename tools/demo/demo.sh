@@ -89,6 +89,7 @@ userPassword: $plain_pw
 
 dn: uid=dave,$PEOPLE
 objectClass: inetOrgPerson
+objectClass: apppwUser
 uid: dave
 cn: Dave Dahl
 sn: Dahl
