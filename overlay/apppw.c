@@ -551,7 +551,17 @@ apppw_cf_scope_add( ConfigArgs *c, apppw_info *ai )
 	for ( i = 2; i < c->argc; i++ ) {
 		if ( strstr( c->argv[i], "://" ) ) {
 			struct berval url;
+			LDAPURLDesc *lud;
 
+			/* a URL no listener can have would silently admit nobody */
+			if ( ldap_url_parse( c->argv[i], &lud ) != LDAP_URL_SUCCESS ) {
+				snprintf( c->cr_msg, sizeof(c->cr_msg), "<%s> scope \"%s\": "
+					"\"%s\" is not a valid listener URL (ldap://, ldaps:// "
+					"or ldapi://)", c->argv[0], c->argv[1], c->argv[i] );
+				apppw_scope_free( sc );
+				goto bad;
+			}
+			ldap_free_urldesc( lud );
 			ber_str2bv( c->argv[i], 0, 1, &url );
 			apppw_url_trim( &url );
 			ber_bvarray_add( &sc->urls, &url );
@@ -630,8 +640,18 @@ apppw_cf_gen( ConfigArgs *c )
 			c->value_string = ch_strdup( ai->key_file );
 			return 0;
 		case APPPW_CFG_SCOPE:
-			for ( sc = ai->scopes; sc; sc = sc->next ) {
-				value_add_one( &c->rvalue_vals, &sc->text );
+			/* X-ORDERED values are emitted with their index, as other
+			 * overlays do: without it, slaptest's conversion stores
+			 * them unnumbered, and a delete by index fails */
+			for ( i = 0, sc = ai->scopes; sc; sc = sc->next, i++ ) {
+				struct berval bv;
+				char idx[32];
+				int len = snprintf( idx, sizeof(idx), SLAP_X_ORDERED_FMT, i );
+
+				bv.bv_len = len + sc->text.bv_len;
+				bv.bv_val = ch_malloc( bv.bv_len + 1 );
+				lutil_strcopy( lutil_strcopy( bv.bv_val, idx ), sc->text.bv_val );
+				ber_bvarray_add( &c->rvalue_vals, &bv );
 			}
 			return ai->scopes == NULL;
 		}
@@ -723,6 +743,29 @@ apppw_entry_mfa( Entry *e )
 		bvmatch( &a->a_nvals[0], (struct berval *)&slap_true_bv );
 }
 
+/* The backend appends the operational attributes it sets (modifiersName,
+ * entryCSN, ...) to an internal modify's list, and apppw_op_modify may
+ * append its own: they are allocated, and ours to free, while the caller's
+ * nmods are on its stack. */
+static void
+apppw_free_added_mods( Modifications **list, Modifications *ours, int nmods )
+{
+	Modifications *m;
+	int i;
+
+	while ( ( m = *list ) ) {
+		for ( i = 0; i < nmods && m != &ours[i]; i++ )
+			;
+		if ( i < nmods ) {
+			list = &m->sml_next;
+		} else {
+			*list = m->sml_next;
+			m->sml_next = NULL;
+			slap_mods_free( m, 1 );
+		}
+	}
+}
+
 /* Writes the overlay makes itself (last use, TOTP step), as the rootdn
  * through the whole overlay stack, so that syncprov replicates them. On a
  * consumer they go through the frontend with the Relax control, so that
@@ -730,7 +773,7 @@ apppw_entry_mfa( Entry *e )
  * this is how slapd's lastbind and slapo-otp do it. */
 static int
 apppw_internal_modify( Operation *op, slap_overinst *on, struct berval *ndn,
-	Modifications *mods )
+	Modifications *mods, int nmods )
 {
 	Operation op2 = *op;
 	Opheader oh = *op->o_hdr;
@@ -761,7 +804,20 @@ apppw_internal_modify( Operation *op, slap_overinst *on, struct berval *ndn,
 	}
 	op2.o_bd->be_modify( &op2, &rs2 );
 	op->o_bd->bd_info = (BackendInfo *)on;
+	apppw_free_added_mods( &op2.orm_modlist, mods, nmods );
 	return rs2.sr_err;
+}
+
+/* Append a copy of v to *vals. ber_bvarray_add copies the berval it is
+ * given, so the copy is made here: a berval from ber_dupbv( NULL, ... )
+ * would leak. */
+static void
+apppw_bvarray_add_copy( BerVarray *vals, struct berval *v, void *ctx )
+{
+	struct berval dup;
+
+	ber_dupbv_x( &dup, v, ctx );
+	ber_bvarray_add_x( vals, &dup, ctx );
 }
 
 static void
@@ -774,7 +830,9 @@ apppw_mod_init( Modifications *m, AttributeDescription *ad, short op,
 	m->sml_desc = ad;
 	m->sml_type = ad->ad_cname;
 	m->sml_values = vals;
-	m->sml_numvals = vals ? 1 : 0;
+	while ( vals && !BER_BVISNULL( &vals[m->sml_numvals] ) ) {
+		m->sml_numvals++;
+	}
 	m->sml_next = next;
 }
 
@@ -788,7 +846,7 @@ typedef struct apppw_bind_state {
 	char id[APPPW_ID_LEN + 1];
 	apppw_record rec;
 	AttributeDescription *write_ad;	/* NULL: nothing to write */
-	struct berval old_value;	/* deleted by value; NULL if none */
+	BerVarray old_values;		/* deleted by value; NULL if none */
 	char new_value[32];
 } apppw_bind_state;
 
@@ -811,10 +869,13 @@ apppw_plan_last_use( Operation *op, apppw_info *ai, Entry *e,
 		if ( !apppw_time_parse( v->bv_val + APPPW_ID_LEN + 1, 15, &then ) &&
 				op->o_time >= then &&
 				(unsigned long)( op->o_time - then ) < ai->lastused_precision ) {
+			ber_bvarray_free_x( bs->old_values, op->o_tmpmemctx );
+			bs->old_values = NULL;
 			return;
 		}
-		ber_dupbv_x( &bs->old_value, v, op->o_tmpmemctx );
-		break;
+		/* every value of this id is replaced: two first uses racing in
+		 * different seconds both add one, and neither must stay for good */
+		apppw_bvarray_add_copy( &bs->old_values, v, op->o_tmpmemctx );
 	}
 	memcpy( bs->new_value, bs->rec.id, APPPW_ID_LEN );
 	bs->new_value[APPPW_ID_LEN] = ' ';
@@ -942,7 +1003,8 @@ apppw_check_password_totp( Operation *op, apppw_info *ai, Entry *e,
 		return -1;
 	}
 	if ( a_last && a_last->a_numvals ) {
-		ber_dupbv_x( &bs->old_value, &a_last->a_vals[0], op->o_tmpmemctx );
+		apppw_bvarray_add_copy( &bs->old_values, &a_last->a_vals[0],
+			op->o_tmpmemctx );
 	}
 	snprintf( bs->new_value, sizeof(bs->new_value), "%lld", (long long)step );
 	bs->write_ad = ad_totp_last;
@@ -954,17 +1016,17 @@ static int
 apppw_write_state( Operation *op, slap_overinst *on, struct berval *ndn,
 	apppw_bind_state *bs )
 {
-	struct berval oldv[2] = { bs->old_value, BER_BVNULL },
-		newv[2] = { BER_BVNULL, BER_BVNULL };
+	struct berval newv[2] = { BER_BVNULL, BER_BVNULL };
 	Modifications mods[2];
 
 	ber_str2bv( bs->new_value, 0, 0, &newv[0] );
 	apppw_mod_init( &mods[1], bs->write_ad, LDAP_MOD_ADD, newv, NULL );
-	if ( BER_BVISNULL( &bs->old_value ) ) {
-		return apppw_internal_modify( op, on, ndn, &mods[1] );
+	if ( !bs->old_values ) {
+		return apppw_internal_modify( op, on, ndn, &mods[1], 1 );
 	}
-	apppw_mod_init( &mods[0], bs->write_ad, LDAP_MOD_DELETE, oldv, &mods[1] );
-	return apppw_internal_modify( op, on, ndn, &mods[0] );
+	apppw_mod_init( &mods[0], bs->write_ad, LDAP_MOD_DELETE, bs->old_values,
+		&mods[1] );
+	return apppw_internal_modify( op, on, ndn, &mods[0], 2 );
 }
 
 static int
@@ -1057,12 +1119,10 @@ done:
 	if ( e ) {
 		be_entry_release_r( op, e );
 	}
-	if ( !BER_BVISNULL( &bs.old_value ) ) {
-		op->o_tmpfree( bs.old_value.bv_val, op->o_tmpmemctx );
+	if ( totp.old_values != bs.old_values ) {
+		ber_bvarray_free_x( totp.old_values, op->o_tmpmemctx );
 	}
-	if ( !BER_BVISNULL( &totp.old_value ) && totp.old_value.bv_val != bs.old_value.bv_val ) {
-		op->o_tmpfree( totp.old_value.bv_val, op->o_tmpmemctx );
-	}
+	ber_bvarray_free_x( bs.old_values, op->o_tmpmemctx );
 	op->o_tmpfree( dn.bv_val, op->o_tmpmemctx );
 	op->o_tmpfree( ndn.bv_val, op->o_tmpmemctx );
 	apppw_wipe( &bs.rec, sizeof(bs.rec) );
@@ -1082,6 +1142,8 @@ static const char apppw_txt_need_mfa[] =
 	"apppw: app passwords need MFA: this entry's apppwMFARequired is not TRUE";
 static const char apppw_txt_disabled[] =
 	"apppw: app passwords are disabled on this server (apppw-enabled off)";
+static const char apppw_txt_expired[] =
+	"apppw: the app password's expiry is in the past";
 
 static int
 apppw_is_protected( AttributeDescription *ad )
@@ -1174,6 +1236,13 @@ apppw_record_from_request( Operation *op, apppw_info *ai, struct berval *val,
 			apppw_record_strerror( err ) );
 		return LDAP_INVALID_SYNTAX;
 	}
+	/* checked here, not by the caller: a record whose expiry is not after
+	 * its creation cannot be formatted, and would fail as an "other" error */
+	if ( rec->expires && rec->expires <= op->o_time ) {
+		apppw_wipe( password, sizeof(password) );
+		*text = apppw_txt_expired;
+		return LDAP_CONSTRAINT_VIOLATION;
+	}
 	rec->created = op->o_time;
 	rec->keyed = ai->have_key;
 	apppw_salt( rec->salt );
@@ -1239,7 +1308,7 @@ apppw_prepare_values( Operation *op, apppw_info *ai, BerVarray vals,
 			goto fail;
 		}
 		if ( rec.expires && rec.expires <= op->o_time ) {
-			*text = "apppw: the app password's expiry is in the past";
+			*text = apppw_txt_expired;
 			rc = LDAP_CONSTRAINT_VIOLATION;
 			goto fail;
 		}
@@ -1319,7 +1388,7 @@ apppw_stale_last_used( Entry *e, apppw_idset *keep )
 	for ( i = 0; a && i < a->a_numvals; i++ ) {
 		if ( a->a_vals[i].bv_len > APPPW_ID_LEN &&
 				!apppw_idset_has( keep, a->a_vals[i].bv_val ) ) {
-			ber_bvarray_add( &stale, ber_dupbv( NULL, &a->a_vals[i] ) );
+			apppw_bvarray_add_copy( &stale, &a->a_vals[i], NULL );
 		}
 	}
 	return stale;
@@ -1436,7 +1505,7 @@ apppw_op_modify( Operation *op, SlapReply *rs )
 			unsigned i;
 
 			for ( i = 0; i < a->a_numvals; i++ ) {
-				ber_bvarray_add( &old, ber_dupbv( NULL, &a->a_vals[i] ) );
+				apppw_bvarray_add_copy( &old, &a->a_vals[i], NULL );
 				if ( !apppw_record_id( a->a_vals[i].bv_val,
 						a->a_vals[i].bv_len, id ) ) {
 					apppw_idset_remove( &ids, id );
@@ -1635,6 +1704,7 @@ apppw_op_extended( Operation *op, SlapReply *rs )
 	struct berval value[2] = { BER_BVNULL, BER_BVNULL };
 	Modifications mod;
 	Entry *e = NULL;
+	enum apppw_session_kind kind;
 	int self, len, tries, rc;
 
 	if ( !bvmatch( &op->ore_reqoid, (struct berval *)&apppw_exop_create_oid ) ) {
@@ -1647,21 +1717,11 @@ apppw_op_extended( Operation *op, SlapReply *rs )
 		goto done;
 	}
 	self = dn_match( &op->o_req_ndn, &op->o_ndn );
-	switch ( apppw_session_kind( ai, op ) ) {
-	case APPPW_SESSION_APP:
+	kind = apppw_session_kind( ai, op );
+	if ( kind == APPPW_SESSION_APP ) {
 		rs->sr_text = apppw_txt_app_session;
 		rc = LDAP_INSUFFICIENT_ACCESS;
 		goto done;
-	case APPPW_SESSION_MFA:
-		break;
-	default:
-		if ( self ) {
-			rs->sr_text = "apppw: creating an app password for yourself "
-				"needs a session authenticated with your password "
-				"followed by a TOTP code";
-			rc = LDAP_INSUFFICIENT_ACCESS;
-			goto done;
-		}
 	}
 	if ( !ai->enabled ) {
 		rs->sr_text = apppw_txt_disabled;
@@ -1717,6 +1777,15 @@ apppw_op_extended( Operation *op, SlapReply *rs )
 		rc = LDAP_CONSTRAINT_VIOLATION;
 		goto done;
 	}
+	/* after the MFA flag: an entry without MFA cannot have such a
+	 * session, and is better told that app passwords need MFA */
+	if ( self && kind != APPPW_SESSION_MFA ) {
+		rs->sr_text = "apppw: creating an app password for yourself "
+			"needs a session authenticated with your password "
+			"followed by a TOTP code";
+		rc = LDAP_INSUFFICIENT_ACCESS;
+		goto done;
+	}
 	apppw_idset_of_attr( op, &ids, attr_find( e->e_attrs, ad_password ) );
 	if ( ids.n >= ai->max_count ) {
 		ids.n++;
@@ -1763,6 +1832,7 @@ apppw_op_extended( Operation *op, SlapReply *rs )
 		op2.o_bd->bd_info = (BackendInfo *)on->on_info;
 		op2.o_bd->be_modify( &op2, &rs2 );
 		op->o_bd->bd_info = (BackendInfo *)on;
+		apppw_free_added_mods( &op2.orm_modlist, &mod, 1 );
 		rc = rs2.sr_err;
 		rs->sr_text = rs2.sr_text;
 	}

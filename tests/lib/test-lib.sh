@@ -57,16 +57,31 @@ say() {
 }
 
 # test_expect_success TITLE SCRIPT: SCRIPT runs in a subshell with set -e;
-# its output is shown only when it fails.
+# its output is shown only when it fails. (The subshell runs as a plain
+# command, not in an if or an && / || list: bash ignores set -e there, and
+# only the last command of SCRIPT would count. Under set -e, "! cmd" never
+# stops a script: write "not cmd" instead.)
 test_expect_success() {
+	local rc
 	test_count=$((test_count + 1))
-	if (set -e; eval "$2") >"$TEST_DIR/check.out" 2>&1; then
+	(set -e; eval "$2") >"$TEST_DIR/check.out" 2>&1
+	rc=$?
+	if [ "$rc" = 0 ]; then
 		echo "ok $test_count - $1"
 		[ -n "${TEST_VERBOSE:-}" ] && sed 's/^/# /' "$TEST_DIR/check.out"
 	else
 		echo "not ok $test_count - $1"
 		sed 's/^/# /' "$TEST_DIR/check.out"
 		test_failed=$((test_failed + 1))
+	fi
+	return 0
+}
+
+# not COMMAND...: succeeds when COMMAND fails, and stops a check under
+# set -e when COMMAND succeeds (which "! COMMAND" does not)
+not() {
+	if "$@"; then
+		return 1
 	fi
 	return 0
 }
@@ -229,4 +244,136 @@ expect_ldap_error() {
 	[ "$rc" = "$code" ] || { echo "expected exit $code, got $rc"; return 1; }
 	grep -q -- "$text" "$TEST_DIR/err.out" ||
 		{ echo "expected text: $text"; return 1; }
+}
+
+# ---- helpers for password+TOTP binds, LDIF and the extended operation ----
+
+# totp_settle [STEP [MARGIN]]: if fewer than MARGIN (default 5) seconds are
+# left in the current TOTP step, wait for the next one, so that a code
+# computed now is still current when slapd checks it. Not a timing check:
+# it keeps step boundaries out of checks that depend on the step.
+totp_settle() {
+	local step=${1:-30} margin=${2:-5} left
+	left=$(( step - $(date +%s) % step ))
+	if [ "$left" -lt "$margin" ]; then
+		sleep "$left"
+	fi
+}
+
+# next_totp SECRET: a code whose step is later than that of every code
+# next_totp gave for SECRET before, for scenarios that need many
+# password+code binds: they run with "apppw-totp-window $TOTP_WIDE_WINDOW"
+# and get offsets -(W-1) .. W-1 from now, a margin of one step for the
+# clock to move on between here and slapd.
+TOTP_WIDE_WINDOW=10
+next_totp() {
+	local f="$TEST_DIR/next-totp.$1" off
+	off=$(cat "$f" 2>/dev/null) || off=$(( 1 - TOTP_WIDE_WINDOW ))
+	if [ "$off" -ge "$TOTP_WIDE_WINDOW" ]; then
+		echo "next_totp: no codes left for $1" >&2
+		return 1
+	fi
+	echo $(( off + 1 )) >"$f"
+	totp "$1" "$off"
+}
+
+# ldif DN [ATTRS...]: the entry as LDIF, read as rootdn, unwrapped
+ldif() {
+	local dn=$1
+	shift
+	as_admin ldapsearch -LLL -o ldif-wrap=no -b "$dn" -s base "$@"
+}
+
+# ldif_plain: LDIF on stdin, with the values ldapsearch base64-encodes
+# (non-ASCII, control characters) written as text, for comparisons
+ldif_plain() {
+	local line
+	while IFS= read -r line; do
+		case $line in
+		*::\ *)	printf '%s: %s\n' "${line%%:: *}" \
+				"$(printf %s "${line#*:: }" | base64 -d)" ;;
+		*)	printf '%s\n' "$line" ;;
+		esac
+	done
+}
+
+# overlay_ldif [ATTRS...]: the overlay's cn=config entry as LDIF
+OVERLAY_CONFIG_DN="olcOverlay={0}apppw,olcDatabase={1}mdb,cn=config"
+overlay_ldif() {
+	as_config ldapsearch -LLL -o ldif-wrap=no -b "$OVERLAY_CONFIG_DN" -s base "$@"
+}
+
+# config_set ATTR VALUE: replace one setting of the overlay through cn=config
+config_set() {
+	as_config ldapmodify <<-EOF
+	dn: $OVERLAY_CONFIG_DN
+	changetype: modify
+	replace: $1
+	$1: $2
+	EOF
+}
+
+# ber_len N: the hex of a BER definite length
+ber_len() {
+	if [ "$1" -lt 128 ]; then
+		printf '%02x' "$1"
+	elif [ "$1" -lt 256 ]; then
+		printf '81%02x' "$1"
+	else
+		printf '82%04x' "$1"
+	fi
+}
+
+# ber_str TAG STRING: the hex of a primitive element holding STRING's bytes
+ber_str() {
+	local hex
+	hex=$(printf %s "$2" | xxd -p | tr -d '\n')
+	printf '%s%s%s' "$1" "$(ber_len $(( ${#hex} / 2 )))" "$hex"
+}
+
+# create_request [target=DN] [label=LABEL] [expires=TIME] [scope=NAME]:
+# the base64 requestValue of the create extended operation
+# (overlay/apppw_proto.h), fields in that order, each one optional here so
+# that malformed requests can be made too
+create_request() {
+	local body= arg
+	for arg in "$@"; do
+		case $arg in
+		target=*)	body=$body$(ber_str 80 "${arg#target=}") ;;
+		label=*)	body=$body$(ber_str 81 "${arg#label=}") ;;
+		expires=*)	body=$body$(ber_str 82 "${arg#expires=}") ;;
+		scope=*)	body=$body$(ber_str 83 "${arg#scope=}") ;;
+		*)		echo "create_request: $arg?" >&2; return 1 ;;
+		esac
+	done
+	printf '30%s%s' "$(ber_len $(( ${#body} / 2 )))" "$body" |
+		xxd -r -p | base64 -w0
+}
+
+# CREATE_OID: the create extended operation's OID, from the schema
+CREATE_OID="$(sed -n 's/^objectidentifier[ 	]*apppwOID[ 	]*//p' \
+	"$SRC_ROOT/schema/apppw.schema").3.1"
+
+# create_app_password BINDDN BINDPW [REQUEST FIELDS]: run the create
+# extended operation with ldapexop; on success, prints "ID PASSWORD" from
+# the response; on failure, ldapexop's output and its exit status
+create_app_password() {
+	local dn=$1 pw=$2 out rc hex
+	shift 2
+	out=$(ldapexop -x -H "$LDAP_URI" -D "$dn" -w "$pw" \
+		"$CREATE_OID::$(create_request "$@")" 2>&1) && rc=0 || rc=$?
+	if [ "$rc" != 0 ]; then
+		printf '%s\n' "$out"
+		return "$rc"
+	fi
+	# SEQUENCE { [0] id, [1] password }, short lengths
+	hex=$(printf '%s\n' "$out" | sed -n 's/^data:: //p' | base64 -d | xxd -p |
+		tr -d '\n')
+	case $hex in
+	30??8004????????8114*) ;;
+	*)	echo "create_app_password: unexpected response: $out" >&2
+		return 1 ;;
+	esac
+	printf '%s %s\n' "$(echo "${hex:8:8}" | xxd -r -p)" \
+		"$(echo "${hex:20:40}" | xxd -r -p)"
 }

@@ -1,0 +1,149 @@
+#!/bin/bash
+# Expired, too old and out-of-scope app passwords are refused; scoped ones
+# are accepted from inside their scope, unscoped ones from anywhere.
+. "$(dirname "$0")/lib/test-lib.sh"
+
+# Two more listeners on a second port: [::1] and 127.0.0.2. The clients of
+# 127.0.0.2 come from 127.0.0.1, so that one is told apart by its URL.
+PORT2=$(free_port) || bail_out "no free port"
+V6_URI="ldap://[::1]:$PORT2"
+SECOND_URI="ldap://127.0.0.2:$PORT2"
+SLAPD_EXTRA_URLS="$V6_URI $SECOND_URI"
+start_slapd "apppw-scope local 127.0.0.1/32
+apppw-scope v6 ::1/128
+apppw-scope second $SECOND_URI"
+
+# gt OFFSET: GeneralizedTime OFFSET seconds from now
+gt() {
+	date -u -d "@$(( $(date +%s) + $1 ))" +%Y%m%d%H%M%SZ
+}
+
+# add_record DN VALUE: add one apppwPassword value as rootdn
+add_record() {
+	as_admin ldapmodify >/dev/null <<-EOF
+	dn: $1
+	changetype: modify
+	add: apppwPassword
+	apppwPassword: $2
+	EOF
+}
+
+test_expect_success 'the listeners answer' '
+	test "$(bind_rc "$BOB" "$BOB_PW" "$V6_URI")" = 0
+	test "$(bind_rc "$BOB" "$BOB_PW" "$SECOND_URI")" = 0
+	grep -q "ACCEPT from IP=\[::1\]:" "$TEST_DIR/slapd.log"
+'
+
+test_expect_success 'an app password that expires in 5 s works now' '
+	pw=$(app_password_string)
+	echo "$pw" >"$TEST_DIR/expiring.pw"
+	add_record "$ALICE" "expires=$(gt 5) password=$pw label=Short lived"
+	values "$ALICE" apppwPassword | grep -qx "id=${pw:0:4} created=[0-9]*Z expires=[0-9]*Z hash=b2b\\\$[^ ]* label=Short lived"
+	test "$(bind_rc "$ALICE" "$pw")" = 0
+'
+
+test_expect_success '... and is refused once it has expired' '
+	pw=$(cat "$TEST_DIR/expiring.pw")
+	expires=$(values "$ALICE" apppwPassword | sed -n "s/^id=${pw:0:4} .*expires=\([0-9]*Z\) .*/\1/p")
+	until [ "$(date -u +%Y%m%d%H%M%SZ)" \> "$expires" ]; do sleep 0.5; done
+	test "$(bind_rc "$ALICE" "$pw")" = 49
+	test "$(cat "$TEST_DIR/bind.out")" = "ldap_bind: Invalid credentials (49)"
+	grep -q "apppw: BIND dn=\"$ALICE\" refused: the app password has expired id=${pw:0:4}" "$TEST_DIR/slapd.log"
+'
+
+test_expect_success 'an old record (created 2020) binds while there is no max age' '
+	pw=$(app_password_string)
+	echo "$pw" >"$TEST_DIR/old.pw"
+	add_record "$CAROL" "password=$pw label=Template"
+	hash=$(values "$CAROL" apppwPassword | sed -n "s/.* hash=\([^ ]*\) .*/\1/p")
+	add_record "$ALICE" "id=${pw:0:4} created=20200101000000Z hash=$hash label=Old phone"
+	test "$(bind_rc "$ALICE" "$pw")" = 0
+'
+
+test_expect_success 'apppw-max-age 365d through cn=config: the old record is refused' '
+	config_set olcApppwMaxAge 365d
+	pw=$(cat "$TEST_DIR/old.pw")
+	test "$(bind_rc "$ALICE" "$pw")" = 49
+	grep -q "apppw: BIND dn=\"$ALICE\" refused: the app password is older than apppw-max-age id=${pw:0:4}" "$TEST_DIR/slapd.log"
+'
+
+test_expect_success '... while a new one still binds' '
+	pw=$(new_app_password "$ALICE" "New phone")
+	test "$(bind_rc "$ALICE" "$pw")" = 0
+'
+
+test_expect_success 'max age back to 0 (no limit): the old record binds again' '
+	config_set olcApppwMaxAge 0
+	test "$(bind_rc "$ALICE" "$(cat "$TEST_DIR/old.pw")")" = 0
+'
+
+test_expect_success 'setup: scoped records v6, local, second and one unscoped' '
+	for s in v6 local second; do
+		new_app_password "$ALICE" "Scoped $s" "scope=$s" >"$TEST_DIR/$s.pw"
+	done
+	new_app_password "$ALICE" "Anywhere" >"$TEST_DIR/any.pw"
+	values "$ALICE" apppwPassword | grep -c " scope=[a-z0-9]* hash=" >"$TEST_DIR/n"
+	test "$(cat "$TEST_DIR/n")" = 3
+'
+
+test_expect_success 'scope v6 (::1/128): refused from 127.0.0.1, accepted over [::1]' '
+	pw=$(cat "$TEST_DIR/v6.pw")
+	test "$(bind_rc "$ALICE" "$pw" "$LDAP_URI")" = 49
+	grep -q "apppw: BIND dn=\"$ALICE\" refused: the client is outside the app password.s scope id=${pw:0:4}" "$TEST_DIR/slapd.log"
+	test "$(bind_rc "$ALICE" "$pw" "$V6_URI")" = 0
+	test "$(cat "$TEST_DIR/bind.out")" = "dn:$ALICE"
+	grep -q "apppw: BIND dn=\"$ALICE\" app password id=${pw:0:4} label=\"Scoped v6\" peer=IP=\[::1\]:" "$TEST_DIR/slapd.log"
+'
+
+test_expect_success 'scope local (127.0.0.1/32): accepted from 127.0.0.1, refused over [::1]' '
+	pw=$(cat "$TEST_DIR/local.pw")
+	test "$(bind_rc "$ALICE" "$pw" "$LDAP_URI")" = 0
+	test "$(bind_rc "$ALICE" "$pw" "$V6_URI")" = 49
+'
+
+test_expect_success 'scope second (a listener URL): accepted on that listener alone' '
+	pw=$(cat "$TEST_DIR/second.pw")
+	test "$(bind_rc "$ALICE" "$pw" "$SECOND_URI")" = 0
+	test "$(bind_rc "$ALICE" "$pw" "$LDAP_URI")" = 49
+	test "$(bind_rc "$ALICE" "$pw" "$V6_URI")" = 49
+'
+
+test_expect_success 'an unscoped record is accepted from every client' '
+	pw=$(cat "$TEST_DIR/any.pw")
+	test "$(bind_rc "$ALICE" "$pw" "$LDAP_URI")" = 0
+	test "$(bind_rc "$ALICE" "$pw" "$V6_URI")" = 0
+	test "$(bind_rc "$ALICE" "$pw" "$SECOND_URI")" = 0
+'
+
+test_expect_success 'a scope removed through cn=config: its records are refused everywhere' '
+	as_config ldapmodify <<-EOF
+	dn: $OVERLAY_CONFIG_DN
+	changetype: modify
+	delete: olcApppwScope
+	olcApppwScope: {1}v6 ::1/128
+	EOF
+	overlay_ldif olcApppwScope >"$TEST_DIR/scopes"
+	printf "%s\n" "dn: $OVERLAY_CONFIG_DN" "olcApppwScope: {0}local 127.0.0.1/32" \
+		"olcApppwScope: {1}second $SECOND_URI" "" >"$TEST_DIR/expected"
+	diff -u "$TEST_DIR/expected" "$TEST_DIR/scopes"
+	pw=$(cat "$TEST_DIR/v6.pw")
+	test "$(bind_rc "$ALICE" "$pw" "$V6_URI")" = 49
+	grep -q "apppw: BIND dn=\"$ALICE\" refused: the app password.s scope is not configured id=${pw:0:4}" "$TEST_DIR/slapd.log"
+	test "$(bind_rc "$ALICE" "$(cat "$TEST_DIR/local.pw")")" = 0
+'
+
+test_expect_success 'a new scope added through cn=config: its records may be written and used' '
+	expect_ldap_error 19 "apppw: scope \"v6b\" is not configured" \
+		add_record "$CAROL" "scope=v6b password=$(app_password_string) label=Carol v6"
+	as_config ldapmodify <<-EOF
+	dn: $OVERLAY_CONFIG_DN
+	changetype: modify
+	add: olcApppwScope
+	olcApppwScope: v6b ::/0
+	EOF
+	pw=$(new_app_password "$CAROL" "Carol v6" "scope=v6b")
+	test "$(bind_rc "$CAROL" "$pw" "$V6_URI")" = 0
+	test "$(bind_rc "$CAROL" "$pw" "$LDAP_URI")" = 49
+'
+
+test_done

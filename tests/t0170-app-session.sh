@@ -1,0 +1,144 @@
+#!/bin/bash
+# A connection that authenticated with an app password may read, but not
+# manage accounts: passwords, app passwords, MFA flag, TOTP secret.
+. "$(dirname "$0")/lib/test-lib.sh"
+start_slapd "apppw-totp-window $TOTP_WIDE_WINDOW"
+
+TEXT="apppw: this session authenticated with an app password: it may read, but not change passwords, app passwords or MFA settings"
+
+# app_modify ATTR VALUE [DN]: as alice with her app password, replace ATTR
+# of DN (default: alice)
+app_modify() {
+	ldapmodify -x -H "$LDAP_URI" -D "$ALICE" -w "$(cat "$TEST_DIR/app.pw")" <<-EOF
+	dn: ${3:-$ALICE}
+	changetype: modify
+	replace: $1
+	$1: $2
+	EOF
+}
+
+# snapshot: the protected attributes of alice and carol, as rootdn
+snapshot() {
+	for dn in "$ALICE" "$CAROL"; do
+		ldif "$dn" userPassword apppwPassword apppwMFARequired \
+			apppwTOTPSecret apppwTOTPLastStep apppwLastUsed
+	done
+}
+
+test_expect_success 'setup: alice has an app password; the ACL lets her write her own userPassword' '
+	new_app_password "$ALICE" "Mail client" >"$TEST_DIR/app.pw"
+	new_app_password "$CAROL" "Carol mail" >/dev/null
+	test "$(bind_rc "$ALICE" "$(cat "$TEST_DIR/app.pw")")" = 0
+	snapshot >"$TEST_DIR/before"
+'
+
+test_expect_success 'an app-password session can search' '
+	ldapsearch -x -LLL -o ldif-wrap=no -H "$LDAP_URI" -D "$ALICE" \
+		-w "$(cat "$TEST_DIR/app.pw")" -b "ou=people,$BASE_DN" \
+		"(objectClass=inetOrgPerson)" mail >"$TEST_DIR/search"
+	cat >"$TEST_DIR/expected" <<-EOF
+	dn: $ALICE
+	mail: alice@example.com
+
+	dn: $BOB
+	mail: bob@example.com
+
+	dn: $CAROL
+	mail: carol@example.com
+
+	EOF
+	diff -u "$TEST_DIR/expected" "$TEST_DIR/search"
+'
+
+for attr in userPassword apppwPassword apppwMFARequired apppwTOTPSecret; do
+	case $attr in
+	userPassword) value=new-pw ;;
+	apppwPassword) value="password=$(app_password_string) label=Sneaky" ;;
+	apppwMFARequired) value=FALSE ;;
+	apppwTOTPSecret) value=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ ;;
+	esac
+	test_expect_success "an app-password session may not change $attr of itself (50)" "
+		expect_ldap_error 50 \"\$TEXT\" app_modify $attr '$value'
+	"
+	test_expect_success "nor $attr of another entry (50)" "
+		expect_ldap_error 50 \"\$TEXT\" app_modify $attr '$value' \"\$CAROL\"
+	"
+done
+
+test_expect_success 'nor delete its own app passwords (50)' '
+	expect_ldap_error 50 "$TEXT" ldapmodify -x -H "$LDAP_URI" -D "$ALICE" -w "$(cat "$TEST_DIR/app.pw")" <<-EOF
+	dn: $ALICE
+	changetype: modify
+	delete: apppwPassword
+	EOF
+'
+
+test_expect_success 'nor change userPassword with the password modify extended operation (50)' '
+	expect_ldap_error 1 "" ldappasswd -x -H "$LDAP_URI" -D "$ALICE" \
+		-w "$(cat "$TEST_DIR/app.pw")" -s new-pw
+	grep -q "Insufficient access (50)" "$TEST_DIR/err.out"
+	grep -q "$TEXT" "$TEST_DIR/err.out"
+'
+
+test_expect_success 'nor add an entry holding protected attributes (50)' '
+	expect_ldap_error 50 "$TEXT" ldapadd -x -H "$LDAP_URI" -D "$ALICE" -w "$(cat "$TEST_DIR/app.pw")" <<-EOF
+	dn: uid=mallory,ou=people,$BASE_DN
+	objectClass: inetOrgPerson
+	uid: mallory
+	cn: Mallory
+	sn: Mallory
+	userPassword: mallory-pw
+	EOF
+'
+
+test_expect_success 'nor delete an entry holding them (50)' '
+	expect_ldap_error 50 "$TEXT" ldapdelete -x -H "$LDAP_URI" -D "$ALICE" \
+		-w "$(cat "$TEST_DIR/app.pw")" "$CAROL"
+	expect_ldap_error 50 "$TEXT" ldapdelete -x -H "$LDAP_URI" -D "$ALICE" \
+		-w "$(cat "$TEST_DIR/app.pw")" "$ALICE"
+'
+
+test_expect_success 'nor create an app password with the extended operation (50)' '
+	expect_ldap_error 1 "$TEXT" create_app_password "$ALICE" "$(cat "$TEST_DIR/app.pw")" label=More
+	grep -q "Insufficient access (50)" "$TEST_DIR/err.out"
+'
+
+test_expect_success 'nothing protected has changed' '
+	snapshot >"$TEST_DIR/after"
+	diff -u "$TEST_DIR/before" "$TEST_DIR/after"
+'
+
+test_expect_success 'the refusals are logged' '
+	grep -q "apppw: MOD dn=\"$ALICE\" refused: $TEXT" "$TEST_DIR/slapd.log"
+	grep -q "apppw: DEL dn=\"$CAROL\" refused: app password session" "$TEST_DIR/slapd.log"
+'
+
+test_expect_success 'a password+TOTP session may change its own userPassword (ACL self =w)' '
+	ldapmodify -x -H "$LDAP_URI" -D "$ALICE" -w "$ALICE_PW$(next_totp "$ALICE_TOTP")" <<-EOF
+	dn: $ALICE
+	changetype: modify
+	replace: userPassword
+	userPassword: alice-new-pw
+	EOF
+	test "$(bind_rc "$ALICE" "alice-new-pw$(next_totp "$ALICE_TOTP")")" = 0
+	test "$(bind_rc "$ALICE" "$ALICE_PW$(next_totp "$ALICE_TOTP")")" = 49
+'
+
+test_expect_success 'and use ldappasswd' '
+	ldappasswd -x -H "$LDAP_URI" -D "$ALICE" -w "alice-new-pw$(next_totp "$ALICE_TOTP")" \
+		-s "$ALICE_PW"
+	test "$(bind_rc "$ALICE" "$ALICE_PW$(next_totp "$ALICE_TOTP")")" = 0
+'
+
+test_expect_success 'and delete its own app passwords (ACL self =rscz)' '
+	ldapmodify -x -H "$LDAP_URI" -D "$ALICE" -w "$ALICE_PW$(next_totp "$ALICE_TOTP")" <<-EOF
+	dn: $ALICE
+	changetype: modify
+	delete: apppwPassword
+	apppwPassword: $(values "$ALICE" apppwPassword)
+	EOF
+	test -z "$(values "$ALICE" apppwPassword)"
+	test "$(bind_rc "$ALICE" "$(cat "$TEST_DIR/app.pw")")" = 49
+'
+
+test_done

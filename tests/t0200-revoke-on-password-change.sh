@@ -1,0 +1,136 @@
+#!/bin/bash
+# apppw-revoke-on-password-change: off by default; on, a change of
+# userPassword revokes every app password of the entry, with its last use.
+. "$(dirname "$0")/lib/test-lib.sh"
+start_slapd "apppw-totp-window $TOTP_WIDE_WINDOW"
+
+# two_used DN: give DN two app passwords and use both; prints them
+two_used() {
+	local a b
+	a=$(new_app_password "$1" "Phone") && b=$(new_app_password "$1" "Laptop") || return 1
+	test "$(bind_rc "$1" "$a")" = 0 && test "$(bind_rc "$1" "$b")" = 0 || return 1
+	echo "$a $b"
+}
+
+# all_bind DN PW...: every PW binds as DN
+all_bind() {
+	local dn=$1 pw
+	shift
+	for pw; do
+		test "$(bind_rc "$dn" "$pw")" = 0 || return 1
+	done
+}
+
+test_expect_success 'off by default: changing the password (admin, ldapmodify) keeps app passwords' '
+	overlay_ldif olcApppwRevokeOnPasswordChange >"$TEST_DIR/read"
+	grep -qx "olcApppwRevokeOnPasswordChange: FALSE" "$TEST_DIR/read"
+	pws=$(two_used "$ALICE")
+	echo "$pws" >"$TEST_DIR/pws"
+	ldif "$ALICE" apppwPassword apppwLastUsed >"$TEST_DIR/before"
+	test "$(grep -c "^apppwLastUsed: " "$TEST_DIR/before")" = 2
+	as_admin ldapmodify <<-EOF
+	dn: $ALICE
+	changetype: modify
+	replace: userPassword
+	userPassword: alice-pw2
+	EOF
+	ldif "$ALICE" apppwPassword apppwLastUsed >"$TEST_DIR/after"
+	diff -u "$TEST_DIR/before" "$TEST_DIR/after"
+	all_bind "$ALICE" $pws
+'
+
+test_expect_success 'off: nor does ldappasswd' '
+	ldappasswd -x -H "$LDAP_URI" -D "$ADMIN_DN" -w "$ADMIN_PW" -s "$ALICE_PW" "$ALICE"
+	ldif "$ALICE" apppwPassword apppwLastUsed >"$TEST_DIR/after"
+	diff -u "$TEST_DIR/before" "$TEST_DIR/after"
+	test "$(bind_rc "$ALICE" "$ALICE_PW$(next_totp "$ALICE_TOTP")")" = 0
+'
+
+test_expect_success 'turned on through cn=config' '
+	config_set olcApppwRevokeOnPasswordChange TRUE
+	overlay_ldif olcApppwRevokeOnPasswordChange >"$TEST_DIR/read"
+	printf "%s\n" "dn: $OVERLAY_CONFIG_DN" "olcApppwRevokeOnPasswordChange: TRUE" "" >"$TEST_DIR/expected"
+	diff -u "$TEST_DIR/expected" "$TEST_DIR/read"
+'
+
+test_expect_success 'on: an admin ldapmodify of userPassword removes every app password and last use' '
+	pws=$(cat "$TEST_DIR/before" | grep -c "^apppwPassword: ")
+	test "$pws" = 2
+	as_admin ldapmodify <<-EOF
+	dn: $ALICE
+	changetype: modify
+	replace: userPassword
+	userPassword: alice-pw2
+	EOF
+	ldif "$ALICE" apppwPassword apppwLastUsed >"$TEST_DIR/after"
+	printf "%s\n" "dn: $ALICE" "" >"$TEST_DIR/expected"
+	diff -u "$TEST_DIR/expected" "$TEST_DIR/after"
+	grep -q "apppw: MOD dn=\"$ALICE\" password changed: revoking 2 app passwords" "$TEST_DIR/slapd.log"
+'
+
+test_expect_success '... and they no longer bind; the new password + code does' '
+	for pw in $(cat "$TEST_DIR/pws"); do test "$(bind_rc "$ALICE" "$pw")" = 49; done
+	test "$(bind_rc "$ALICE" "alice-pw2$(next_totp "$ALICE_TOTP")")" = 0
+'
+
+test_expect_success 'on: ldappasswd by the admin revokes them too' '
+	pws=$(two_used "$ALICE")
+	test "$(values "$ALICE" apppwLastUsed | wc -l)" = 2
+	ldappasswd -x -H "$LDAP_URI" -D "$ADMIN_DN" -w "$ADMIN_PW" -s "$ALICE_PW" "$ALICE"
+	ldif "$ALICE" apppwPassword apppwLastUsed >"$TEST_DIR/after"
+	printf "%s\n" "dn: $ALICE" "" >"$TEST_DIR/expected"
+	diff -u "$TEST_DIR/expected" "$TEST_DIR/after"
+	for pw in $pws; do test "$(bind_rc "$ALICE" "$pw")" = 49; done
+	test "$(bind_rc "$ALICE" "$ALICE_PW$(next_totp "$ALICE_TOTP")")" = 0
+'
+
+test_expect_success 'on: the user changing her own password (password+TOTP session) revokes them' '
+	pws=$(two_used "$ALICE")
+	ldappasswd -x -H "$LDAP_URI" -D "$ALICE" -w "$ALICE_PW$(next_totp "$ALICE_TOTP")" -s alice-pw3
+	ldif "$ALICE" apppwPassword apppwLastUsed >"$TEST_DIR/after"
+	diff -u "$TEST_DIR/expected" "$TEST_DIR/after"
+	for pw in $pws; do test "$(bind_rc "$ALICE" "$pw")" = 49; done
+'
+
+test_expect_success 'on: a password change that also adds an app password keeps only the new one' '
+	pws=$(two_used "$CAROL")
+	new=$(app_password_string)
+	as_admin ldapmodify <<-EOF
+	dn: $CAROL
+	changetype: modify
+	replace: userPassword
+	userPassword: carol-pw2
+	-
+	add: apppwPassword
+	apppwPassword: password=$new label=After the change
+	EOF
+	values "$CAROL" apppwPassword >"$TEST_DIR/carol"
+	test "$(wc -l <"$TEST_DIR/carol")" = 1
+	grep -q "^id=${new:0:4} .* label=After the change\$" "$TEST_DIR/carol"
+	test -z "$(values "$CAROL" apppwLastUsed)"
+	test "$(bind_rc "$CAROL" "$new")" = 0
+	for pw in $pws; do test "$(bind_rc "$CAROL" "$pw")" = 49; done
+'
+
+test_expect_success 'on: changing another attribute keeps them' '
+	pw=$(new_app_password "$ALICE" "Kept")
+	as_admin ldapmodify <<-EOF
+	dn: $ALICE
+	changetype: modify
+	replace: mail
+	mail: alice2@example.com
+	EOF
+	test "$(bind_rc "$ALICE" "$pw")" = 0
+'
+
+test_expect_success 'on: a non-MFA entry without app passwords changes its password as before' '
+	as_admin ldapmodify <<-EOF
+	dn: $BOB
+	changetype: modify
+	replace: userPassword
+	userPassword: bob-pw2
+	EOF
+	test "$(bind_rc "$BOB" "bob-pw2")" = 0
+'
+
+test_done
