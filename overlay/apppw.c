@@ -53,7 +53,8 @@ static struct {
 	AttributeDescription **ad;
 } apppw_opattrs[] = {
 	{ "( " APPPW_OID_ARC ".1.4 NAME '" APPPW_AT_TOTP_LAST "' "
-	  "DESC 'The TOTP time step of the last accepted code' "
+	  "DESC 'Start of the TOTP time step of the last accepted code, "
+	  "in seconds since the epoch' "
 	  "EQUALITY integerMatch ORDERING integerOrderingMatch "
 	  "SYNTAX 1.3.6.1.4.1.1466.115.121.1.27 SINGLE-VALUE "
 	  "NO-USER-MODIFICATION USAGE directoryOperation )", &ad_totp_last },
@@ -988,7 +989,11 @@ apppw_check_password_totp( Operation *op, apppw_info *ai, Entry *e,
 	}
 	a_last = attr_find( e->e_attrs, ad_totp_last );
 	if ( a_last && a_last->a_numvals ) {
+		/* stored as the step's start time, so that a change of
+		 * apppw-totp-step neither locks users out nor reopens old
+		 * codes: step n is newer than time t when n > t / step */
 		last = strtoll( a_last->a_vals[0].bv_val, NULL, 10 );
+		last = last < 0 ? -1 : last / ai->totp_step;
 	}
 	if ( apppw_totp_check( a_secret->a_vals[0].bv_val,
 			a_secret->a_vals[0].bv_len, code, digits, op->o_time,
@@ -1006,7 +1011,8 @@ apppw_check_password_totp( Operation *op, apppw_info *ai, Entry *e,
 		apppw_bvarray_add_copy( &bs->old_values, &a_last->a_vals[0],
 			op->o_tmpmemctx );
 	}
-	snprintf( bs->new_value, sizeof(bs->new_value), "%lld", (long long)step );
+	snprintf( bs->new_value, sizeof(bs->new_value), "%lld",
+		(long long)step * ai->totp_step );
 	bs->write_ad = ad_totp_last;
 	return 0;
 }
@@ -1108,7 +1114,7 @@ apppw_op_bind( Operation *op, SlapReply *rs )
 			op->o_conn->c_peer_name.bv_val );
 	} else {
 		Debug( LDAP_DEBUG_STATS, "%s apppw: BIND dn=\"%s\" password and TOTP "
-			"code, step %s, peer=%s\n", op->o_log_prefix, dn.bv_val,
+			"code, step at %s, peer=%s\n", op->o_log_prefix, dn.bv_val,
 			bs.new_value, op->o_conn->c_peer_name.bv_val );
 	}
 	ber_dupbv( &op->orb_edn, &dn );

@@ -6,8 +6,10 @@
 start_slapd
 
 # step [OFFSET]: the TOTP time step OFFSET steps from now (30 s steps)
+# the start time of the current step, or of one OFFSET steps away: what
+# apppwTOTPLastStep records
 step() {
-	echo $(( $(date +%s) / 30 + ${1:-0} ))
+	echo $(( ( $(date +%s) / 30 + ${1:-0} ) * 30 ))
 }
 
 # a code that no step from -3 to +3 gives, so wrong whatever the clock does

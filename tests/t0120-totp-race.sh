@@ -50,9 +50,9 @@ test_expect_success 'slapd saw all of them' '
 
 test_expect_success 'the refusals were the replay check or the lost write, nothing else' '
 	grep "apppw: BIND dn=\"$ALICE\"" "$TEST_DIR/slapd.log" |
-		sed "s/.*apppw: //" | sort | uniq -c | sed "s/^ *//; s/step [0-9]*/step S/" >"$TEST_DIR/reasons"
+		sed "s/.*apppw: //" | sort | uniq -c | sed "s/^ *//; s/step at [0-9]*/step at S/" >"$TEST_DIR/reasons"
 	cat "$TEST_DIR/reasons"
-	grep -q "^1 BIND dn=\"$ALICE\" password and TOTP code, step S, peer=IP=127.0.0.1:" "$TEST_DIR/reasons"
+	grep -q "^1 BIND dn=\"$ALICE\" password and TOTP code, step at S, peer=IP=127.0.0.1:" "$TEST_DIR/reasons"
 	test "$(grep -v "password and TOTP code" "$TEST_DIR/reasons" |
 		grep -v "refused: wrong, replayed or out-of-window TOTP code\$" |
 		grep -v -c "refused: the TOTP code was used by a concurrent bind\$")" = 0
