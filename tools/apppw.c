@@ -1141,15 +1141,29 @@ cmd_revoke( struct session *s, struct args *a )
 	vals = ldap_get_values_len( s->ld, e, APPPW_AT_PASSWORD );
 
 	if ( a->all ) {
-		if ( vals == NULL ) {
-			say( "%s has no app passwords.", dn );
-			goto out;
-		}
+		/* sent even when none are visible: records we may not read may
+		 * still be there, and the server alone knows whether we may
+		 * delete them */
 		mod_set( &mod, LDAP_MOD_DELETE, APPPW_AT_PASSWORD, NULL );
-		if ( ( rc = modify( s, dn, mods ) ) == EXIT_OK ) {
+		trace_modify( dn, mods );
+		rc = ldap_modify_ext_s( s->ld, dn, mods, NULL, NULL );
+		if ( rc == LDAP_NO_SUCH_ATTRIBUTE ) {
+			say( "%s has no app passwords.", dn );
+			rc = EXIT_OK;
+		} else if ( rc != LDAP_SUCCESS ) {
+			char what[64 + 1024];
+
+			snprintf( what, sizeof( what ), "modifying %s", dn );
+			ldap_complain( s->ld, what, rc );
+			rc = EXIT_OPFAIL;
+		} else if ( vals ) {
 			n = ldap_count_values_len( vals );
 			say( "Revoked %d app password%s of %s.", n, n == 1 ? "" : "s",
 				dn );
+			rc = EXIT_OK;
+		} else {
+			say( "Revoked every app password of %s.", dn );
+			rc = EXIT_OK;
 		}
 		goto out;
 	}

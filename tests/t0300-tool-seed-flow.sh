@@ -1,0 +1,217 @@
+#!/bin/bash
+# The seed's self-service flow, scripted with the apppw tool against the
+# real slapd: a user who is not enrolled yet enrols (the code computed by
+# oathtool from the secret file), binds with password+code, creates an app
+# password, binds with it, lists it with its last use, revokes it, and the
+# app password is refused. Also: enrolment that creates the first app
+# password in the same run.
+. "$(dirname "$0")/lib/test-lib.sh"
+start_slapd
+
+DAVE="uid=dave,ou=people,$BASE_DN"
+DAVE_PW="dave-pw"
+ERIN="uid=erin,ou=people,$BASE_DN"
+ERIN_PW="erin-pw"
+GOLDEN="$TEST_ROOT/data"
+PW_RE='^[0-9a-hjkmnp-tv-z]{4}(-[0-9a-hjkmnp-tv-z]{4}){4}$'
+
+# code SECRET: a code for a time step later than that of every code the
+# server saw for SECRET, within its default window of one step either side
+# (a code is accepted once); waits when the steps in the window are used up.
+code() {
+	local secret=$1 f="$TEST_DIR/last-step.$1" now last want
+	while :; do
+		totp_settle 30 3
+		now=$(( $(date +%s) / 30 ))
+		last=$(cat "$f" 2>/dev/null) || last=$(( now - 2 ))
+		want=$(( last + 1 ))
+		[ "$want" -ge $(( now - 1 )) ] || want=$(( now - 1 ))
+		[ "$want" -le $(( now + 1 )) ] && break
+		sleep $(( 30 - $(date +%s) % 30 ))
+	done
+	echo "$want" >"$f"
+	oathtool --totp -b -N "@$(( want * 30 ))" "$secret"
+}
+
+# enrol_code FILE [seen]: wait for the tool to write the secret FILE, then
+# print the current code for it, as the app shows it (for --code -);
+# "seen" when the tool binds with it, so that code() does not reuse its step
+enrol_code() {
+	local i=0
+	while [ ! -s "$1" ]; do
+		i=$((i + 1))
+		[ $i -le 100 ] || { echo "no secret file $1" >&2; return 1; }
+		sleep 0.1
+	done
+	totp_settle 30 3
+	[ -z "${2:-}" ] || echo $(( $(date +%s) / 30 )) >"$TEST_DIR/last-step.$(cat "$1")"
+	totp "$(cat "$1")"
+}
+
+add_user() {
+	as_admin ldapadd <<-EOF
+	dn: uid=$1,ou=people,$BASE_DN
+	objectClass: inetOrgPerson
+	objectClass: apppwUser
+	uid: $1
+	cn: $1
+	sn: $1
+	mail: $1@example.com
+	userPassword: $2
+	EOF
+}
+
+test_expect_success 'dave, not enrolled, binds with his password alone' '
+	add_user dave "$DAVE_PW"
+	add_user erin "$ERIN_PW"
+	test "$(bind_rc "$DAVE" "$DAVE_PW")" = 0
+	test -z "$(values "$DAVE" apppwMFARequired)"
+'
+
+test_expect_success '1. mfa enroll, the code computed by oathtool from the secret file' '
+	rc=0
+	enrol_code "$TEST_DIR/dave.key" |
+		apppw -x -H "$LDAP_URI" -D "$DAVE" -w "$DAVE_PW" mfa enroll \
+			--secret-file "$TEST_DIR/dave.key" --code - --no-app-password \
+			>"$TEST_DIR/enrol.out" 2>"$TEST_DIR/enrol.err" || rc=$?
+	cat "$TEST_DIR/enrol.err"
+	test "$rc" = 0
+	test ! -s "$TEST_DIR/enrol.out"
+	grep -q "^MFA is now required for $DAVE\.\$" "$TEST_DIR/enrol.err"
+	grep -q "password immediately followed by the" "$TEST_DIR/enrol.err"
+	not grep -q "$(cat "$TEST_DIR/dave.key")" "$TEST_DIR/enrol.err"
+'
+
+test_expect_success 'the secret file holds the stored secret, mode 0600; MFA is on' '
+	grep -Eqx "[A-Z2-7]{32}" "$TEST_DIR/dave.key"
+	test "$(stat -c %a "$TEST_DIR/dave.key")" = 600
+	test "$(values "$DAVE" apppwTOTPSecret)" = "$(cat "$TEST_DIR/dave.key")"
+	test "$(values "$DAVE" apppwMFARequired)" = TRUE
+	test -z "$(values "$DAVE" apppwPassword)"
+'
+DAVE_TOTP=$(cat "$TEST_DIR/dave.key" 2>/dev/null)
+
+test_expect_success '2. password+code binds; the password alone is refused (49)' '
+	test "$(bind_rc "$DAVE" "$DAVE_PW$(code "$DAVE_TOTP")")" = 0
+	test "$(cat "$TEST_DIR/bind.out")" = "dn:$DAVE"
+	test "$(bind_rc "$DAVE" "$DAVE_PW")" = 49
+'
+
+test_expect_success '3. create prints only the password on stdout, advice on stderr' '
+	rc=0
+	apppw -x -H "$LDAP_URI" -D "$DAVE" -w "$DAVE_PW$(code "$DAVE_TOTP")" \
+		create --label Phone >"$TEST_DIR/pw" 2>"$TEST_DIR/create.err" || rc=$?
+	cat "$TEST_DIR/pw" "$TEST_DIR/create.err"
+	test "$rc" = 0
+	test "$(wc -l <"$TEST_DIR/pw")" = 1
+	grep -Eq "$PW_RE" "$TEST_DIR/pw"
+	pw=$(cat "$TEST_DIR/pw")
+	sed "s/\\b${pw:0:4}\\b/ID/g" "$TEST_DIR/create.err" |
+		diff -u "$GOLDEN/t0300-create.err" -
+	not grep -q "${pw:5:4}" "$TEST_DIR/create.err"
+	test "$(values "$DAVE" apppwPassword | wc -l)" = 1
+	values "$DAVE" apppwPassword | grep -q "^id=${pw:0:4} .* label=Phone\$"
+'
+PW=$(cat "$TEST_DIR/pw" 2>/dev/null)
+
+test_expect_success '4. the app password binds with stock ldapwhoami' '
+	ldapwhoami -x -H "$LDAP_URI" -D "$DAVE" -w "$PW" >"$TEST_DIR/whoami"
+	test "$(cat "$TEST_DIR/whoami")" = "dn:$DAVE"
+'
+
+test_expect_success '5. list shows it, its label and its last use (tsv)' '
+	apppw -x -H "$LDAP_URI" -D "$DAVE" -w "$PW" list --format tsv \
+		>"$TEST_DIR/list.tsv"
+	cat "$TEST_DIR/list.tsv"
+	test "$(wc -l <"$TEST_DIR/list.tsv")" = 2
+	printf "id\tlabel\tcreated\tlast_used\texpires\tscope\n" |
+		diff -u - <(head -1 "$TEST_DIR/list.tsv")
+	tail -1 "$TEST_DIR/list.tsv" >"$TEST_DIR/row"
+	IFS="	" read -r id label created used expires scope <"$TEST_DIR/row"
+	test "$(awk -F "\t" "{ print NF }" "$TEST_DIR/row")" = 6
+	test "$id" = "${PW:0:4}"
+	test "$label" = Phone
+	echo "$created" | grep -Eqx "[0-9]{14}Z"
+	echo "$used" | grep -Eqx "[0-9]{14}Z"
+	test -z "$expires"
+	test -z "$scope"
+	# both are now, give or take the time the test took
+	now=$(date -u +%Y%m%d%H%M%SZ)
+	old=$(date -u -d "-10 minutes" +%Y%m%d%H%M%SZ)
+	[[ ! "$created" < "$old" && ! "$created" > "$now" ]]
+	[[ ! "$used" < "$created" && ! "$used" > "$now" ]]
+	# the same as the server holds
+	test "$(values "$DAVE" apppwLastUsed)" = "$id $used"
+'
+
+test_expect_success 'list as a table: aligned columns, times in UTC' '
+	apppw -x -H "$LDAP_URI" -D "$DAVE" -w "$PW" list >"$TEST_DIR/list.table"
+	cat "$TEST_DIR/list.table"
+	sed -E "s/^${PW:0:4} /ID   /; s/[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}Z/YYYY-MM-DD HH:MMZ/g" \
+		"$TEST_DIR/list.table" | diff -u "$GOLDEN/t0300-list.table" -
+'
+
+test_expect_success '6. revoke ID, bound with password+code' '
+	rc=0
+	apppw -x -H "$LDAP_URI" -D "$DAVE" -w "$DAVE_PW$(code "$DAVE_TOTP")" \
+		revoke "${PW:0:4}" >"$TEST_DIR/revoke.out" 2>"$TEST_DIR/revoke.err" || rc=$?
+	cat "$TEST_DIR/revoke.out" "$TEST_DIR/revoke.err"
+	test "$rc" = 0
+	test ! -s "$TEST_DIR/revoke.out"
+	test "$(cat "$TEST_DIR/revoke.err")" = "Revoked ${PW:0:4} \"Phone\"."
+	test -z "$(values "$DAVE" apppwPassword)"
+'
+
+test_expect_success '7. the revoked app password is refused (49)' '
+	test "$(bind_rc "$DAVE" "$PW")" = 49
+	test "$(cat "$TEST_DIR/bind.out")" = "ldap_bind: Invalid credentials (49)"
+'
+
+test_expect_success 'list (the admin, DN given) now says there are none, on stderr only' '
+	apppw -x -H "$LDAP_URI" -D "$ADMIN_DN" -w "$ADMIN_PW" list "$DAVE" \
+		>"$TEST_DIR/list.out" 2>"$TEST_DIR/list.err"
+	test ! -s "$TEST_DIR/list.out"
+	test "$(cat "$TEST_DIR/list.err")" = "$DAVE has no app passwords."
+'
+
+test_expect_success 'enrol with --app-password: the app password on stdout, and it binds' '
+	rc=0
+	enrol_code "$TEST_DIR/erin.key" seen |
+		apppw -v -x -H "$LDAP_URI" -D "$ERIN" -w "$ERIN_PW" mfa enroll \
+			--secret-file "$TEST_DIR/erin.key" --code - \
+			--app-password "Outlook on laptop" \
+			>"$TEST_DIR/erin.pw" 2>"$TEST_DIR/erin.err" || rc=$?
+	cat "$TEST_DIR/erin.pw" "$TEST_DIR/erin.err"
+	test "$rc" = 0
+	test "$(wc -l <"$TEST_DIR/erin.pw")" = 1
+	grep -Eq "$PW_RE" "$TEST_DIR/erin.pw"
+	grep -q "^MFA is now required for $ERIN\.\$" "$TEST_DIR/erin.err"
+	grep -q "^App password \"Outlook on laptop\" (id $(cut -c1-4 "$TEST_DIR/erin.pw")) created for $ERIN\.\$" \
+		"$TEST_DIR/erin.err"
+	test "$(values "$ERIN" apppwMFARequired)" = TRUE
+	test "$(values "$ERIN" apppwTOTPSecret)" = "$(cat "$TEST_DIR/erin.key")"
+	test "$(bind_rc "$ERIN" "$(cat "$TEST_DIR/erin.pw")")" = 0
+	test "$(bind_rc "$ERIN" "$ERIN_PW")" = 49
+	values "$ERIN" apppwPassword |
+		grep -q "^id=$(cut -c1-4 "$TEST_DIR/erin.pw") .* label=Outlook on laptop\$"
+'
+
+test_expect_success '-v showed the operations, and no secret' '
+	grep -qx "apppw: modify \"$ERIN\"" "$TEST_DIR/erin.err"
+	grep -qx "apppw:   replace apppwTOTPSecret: 1 value, not shown" "$TEST_DIR/erin.err"
+	grep -qx "apppw:   replace apppwMFARequired: TRUE" "$TEST_DIR/erin.err"
+	grep -qx "apppw: bind again, with the password followed by the code" "$TEST_DIR/erin.err"
+	grep -q "^apppw: extended operation .* (create) label \"Outlook on laptop\"\$" "$TEST_DIR/erin.err"
+	not grep -q "$(cat "$TEST_DIR/erin.key")" "$TEST_DIR/erin.err"
+	not grep -q "$ERIN_PW" "$TEST_DIR/erin.err"
+	not grep -q "$(cut -c6- "$TEST_DIR/erin.pw")" "$TEST_DIR/erin.err"
+'
+
+test_expect_success 'the tool bound with the checked code: the server saw its step' '
+	grep -q "apppw: CREATE dn=\"$ERIN\" id=$(cut -c1-4 "$TEST_DIR/erin.pw") label=\"Outlook on laptop\" scope=- by=\"$ERIN\"" \
+		"$TEST_DIR/slapd.log"
+	erin_totp=$(cat "$TEST_DIR/erin.key")
+	test "$(bind_rc "$ERIN" "$ERIN_PW$(code "$erin_totp")")" = 0
+'
+
+test_done
