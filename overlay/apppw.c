@@ -774,7 +774,7 @@ apppw_free_added_mods( Modifications **list, Modifications *ours, int nmods )
  * this is how slapd's lastbind and slapo-otp do it. */
 static int
 apppw_internal_modify( Operation *op, slap_overinst *on, struct berval *ndn,
-	Modifications *mods, int nmods )
+	Modifications *mods, int nmods, const char **text )
 {
 	Operation op2 = *op;
 	Opheader oh = *op->o_hdr;
@@ -806,6 +806,9 @@ apppw_internal_modify( Operation *op, slap_overinst *on, struct berval *ndn,
 	op2.o_bd->be_modify( &op2, &rs2 );
 	op->o_bd->bd_info = (BackendInfo *)on;
 	apppw_free_added_mods( &op2.orm_modlist, mods, nmods );
+	if ( text ) {
+		*text = rs2.sr_text;
+	}
 	return rs2.sr_err;
 }
 
@@ -1028,11 +1031,11 @@ apppw_write_state( Operation *op, slap_overinst *on, struct berval *ndn,
 	ber_str2bv( bs->new_value, 0, 0, &newv[0] );
 	apppw_mod_init( &mods[1], bs->write_ad, LDAP_MOD_ADD, newv, NULL );
 	if ( !bs->old_values ) {
-		return apppw_internal_modify( op, on, ndn, &mods[1], 1 );
+		return apppw_internal_modify( op, on, ndn, &mods[1], 1, NULL );
 	}
 	apppw_mod_init( &mods[0], bs->write_ad, LDAP_MOD_DELETE, bs->old_values,
 		&mods[1] );
-	return apppw_internal_modify( op, on, ndn, &mods[0], 2 );
+	return apppw_internal_modify( op, on, ndn, &mods[0], 2, NULL );
 }
 
 static int
@@ -1822,26 +1825,7 @@ apppw_op_extended( Operation *op, SlapReply *rs )
 	/* through the overlay's own write checks, like any other value */
 	ber_str2bv( buf, len, 0, &value[0] );
 	apppw_mod_init( &mod, ad_password, LDAP_MOD_ADD, value, NULL );
-	{
-		Operation op2 = *op;
-		Opheader oh = *op->o_hdr;
-		SlapReply rs2 = { REP_RESULT };
-		slap_callback cb = { .sc_response = slap_null_cb };
-
-		op2.o_hdr = &oh;
-		op2.o_tag = LDAP_REQ_MODIFY;
-		op2.o_callback = &cb;
-		op2.orm_modlist = &mod;
-		op2.orm_no_opattrs = 0;
-		op2.o_dn = op->o_bd->be_rootdn;
-		op2.o_ndn = op->o_bd->be_rootndn;
-		op2.o_bd->bd_info = (BackendInfo *)on->on_info;
-		op2.o_bd->be_modify( &op2, &rs2 );
-		op->o_bd->bd_info = (BackendInfo *)on;
-		apppw_free_added_mods( &op2.orm_modlist, &mod, 1 );
-		rc = rs2.sr_err;
-		rs->sr_text = rs2.sr_text;
-	}
+	rc = apppw_internal_modify( op, on, &op->o_req_ndn, &mod, 1, &rs->sr_text );
 	if ( rc != LDAP_SUCCESS ) {
 		goto done;
 	}
