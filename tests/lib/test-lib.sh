@@ -10,7 +10,8 @@
 # Output is TAP. Each scenario gets its own temporary directory and its own
 # slapd on a free port, killed by PID on exit whatever happens. Set
 # TEST_VERBOSE=1 to see every check's output, TEST_KEEP=1 to keep the
-# directory.
+# directory, SLAPD_WRAPPER to run slapd under a tool, such as
+# SLAPD_WRAPPER="valgrind --log-file=/tmp/vg.%p".
 
 set -u
 
@@ -142,7 +143,7 @@ start_slapd() {
 		PORT=$(free_port) || bail_out "no free port"
 		LDAP_URI="ldap://127.0.0.1:$PORT"
 		: >"$TEST_DIR/slapd.log"
-		/usr/sbin/slapd -F "$TEST_DIR/slapd.d" -d stats \
+		${SLAPD_WRAPPER:-} /usr/sbin/slapd -F "$TEST_DIR/slapd.d" -d stats \
 			-h "$LDAP_URI $LDAPI_URI ${SLAPD_EXTRA_URLS:-}" \
 			>>"$TEST_DIR/slapd.log" 2>&1 &
 		SLAPD_PID=$!
@@ -157,8 +158,10 @@ start_slapd() {
 }
 
 wait_slapd() {
-	local i=0
-	while [ $i -lt 100 ]; do
+	local i=0 tries=100
+	# valgrind and the sanitizers start slowly
+	[ -n "${SLAPD_WRAPPER:-}" ] && tries=600
+	while [ $i -lt $tries ]; do
 		kill -0 "$SLAPD_PID" 2>/dev/null || return 1
 		ldapsearch -x -H "$LDAP_URI" -b "" -s base >/dev/null 2>&1 && return 0
 		sleep 0.1
