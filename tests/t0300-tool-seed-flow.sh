@@ -6,6 +6,7 @@
 # app password is refused. Also: enrolment that creates the first app
 # password in the same run.
 . "$(dirname "$0")/lib/test-lib.sh"
+. "$(dirname "$0")/lib/tool-lib.sh"
 start_slapd
 
 DAVE="uid=dave,ou=people,$BASE_DN"
@@ -14,24 +15,6 @@ ERIN="uid=erin,ou=people,$BASE_DN"
 ERIN_PW="erin-pw"
 GOLDEN="$TEST_ROOT/data"
 PW_RE='^[0-9a-hjkmnp-tv-z]{4}(-[0-9a-hjkmnp-tv-z]{4}){4}$'
-
-# code SECRET: a code for a time step later than that of every code the
-# server saw for SECRET, within its default window of one step either side
-# (a code is accepted once); waits when the steps in the window are used up.
-code() {
-	local secret=$1 f="$TEST_DIR/last-step.$1" now last want
-	while :; do
-		totp_settle 30 3
-		now=$(( $(date +%s) / 30 ))
-		last=$(cat "$f" 2>/dev/null) || last=$(( now - 2 ))
-		want=$(( last + 1 ))
-		[ "$want" -ge $(( now - 1 )) ] || want=$(( now - 1 ))
-		[ "$want" -le $(( now + 1 )) ] && break
-		sleep $(( 30 - $(date +%s) % 30 ))
-	done
-	echo "$want" >"$f"
-	oathtool --totp -b -N "@$(( want * 30 ))" "$secret"
-}
 
 # enrol_code FILE [seen]: wait for the tool to write the secret FILE, then
 # print the current code for it, as the app shows it (for --code -);
@@ -46,19 +29,6 @@ enrol_code() {
 	totp_settle 30 3
 	[ -z "${2:-}" ] || echo $(( $(date +%s) / 30 )) >"$TEST_DIR/last-step.$(cat "$1")"
 	totp "$(cat "$1")"
-}
-
-add_user() {
-	as_admin ldapadd <<-EOF
-	dn: uid=$1,ou=people,$BASE_DN
-	objectClass: inetOrgPerson
-	objectClass: apppwUser
-	uid: $1
-	cn: $1
-	sn: $1
-	mail: $1@example.com
-	userPassword: $2
-	EOF
 }
 
 test_expect_success 'dave, not enrolled, binds with his password alone' '

@@ -4,20 +4,11 @@
 # the LDAP error text and the server's diagnostic; a failed operation
 # changes nothing.
 . "$(dirname "$0")/lib/test-lib.sh"
+. "$(dirname "$0")/lib/tool-lib.sh"
 start_slapd
 
 GOLDEN="$TEST_ROOT/data"
 Q="'"
-
-# run_tool EXPECTED_EXIT ARGS...: apppw ARGS, stdout to tool.out and
-# stderr to tool.err (both shown); fails unless it exits EXPECTED_EXIT
-run_tool() {
-	local want=$1 rc=0
-	shift
-	apppw "$@" >"$TEST_DIR/tool.out" 2>"$TEST_DIR/tool.err" || rc=$?
-	cat "$TEST_DIR/tool.out" "$TEST_DIR/tool.err"
-	[ "$rc" = "$want" ] || { echo "expected exit $want, got $rc"; return 1; }
-}
 
 # wrong_code SECRET: a code that is none of those the window accepts now
 wrong_code() {

@@ -5,6 +5,7 @@
 # from the screen's secret), the success text; then, in a second run, step
 # 5: the offer of an app password, its label, and the app password shown.
 . "$(dirname "$0")/lib/test-lib.sh"
+. "$(dirname "$0")/lib/tool-lib.sh"
 start_slapd
 
 GINA="uid=gina,ou=people,$BASE_DN"
@@ -53,19 +54,6 @@ wait_for() {
 	echo "timed out waiting for: $2"
 	cat "$TEST_DIR/screen.$1"
 	return 1
-}
-
-add_user() {
-	as_admin ldapadd <<-EOF
-	dn: uid=$1,ou=people,$BASE_DN
-	objectClass: inetOrgPerson
-	objectClass: apppwUser
-	uid: $1
-	cn: $1
-	sn: $1
-	mail: $1@example.com
-	userPassword: $2
-	EOF
 }
 
 test_expect_success 'setup: gina and hank, not enrolled' '
