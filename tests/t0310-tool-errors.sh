@@ -284,4 +284,11 @@ test_expect_success 'revoke --all by someone who cannot see the records fails an
 	values "$CAROL" apppwPassword | diff -u "$TEST_DIR/carol.before" -
 '
 
+test_expect_success 'list and status say when the records cannot be read' '
+	run_tool 1 -x -H "$LDAP_URI" -D "$BOB" -w "$BOB_PW" list "$CAROL"
+	grep -qx "apppw: $CAROL: not allowed to read its app passwords" "$TEST_DIR/tool.err"
+	run_tool 0 -x -H "$LDAP_URI" -D "$BOB" -w "$BOB_PW" mfa status "$CAROL"
+	grep -qx "  App passwords:  unknown (not readable)" "$TEST_DIR/tool.out"
+'
+
 test_done

@@ -1057,6 +1057,13 @@ cmd_list( struct session *s, struct args *a )
 	}
 	vals = ldap_get_values_len( s->ld, e, APPPW_AT_PASSWORD );
 	used = ldap_get_values_len( s->ld, e, APPPW_AT_LAST_USED );
+	/* none shown is not none there: the ACLs may hide them */
+	if ( vals == NULL && attr_present( s, dn, APPPW_AT_PASSWORD ) != 0 ) {
+		complain( "%s: not allowed to read its app passwords", dn );
+		ldap_value_free_len( used );
+		ldap_msgfree( res );
+		return EXIT_OPFAIL;
+	}
 	rows = calloc( ldap_count_values_len( vals ) + 1, sizeof( *rows ) );
 	if ( rows == NULL ) {
 		complain( "out of memory" );
@@ -1216,7 +1223,7 @@ cmd_status( struct session *s, struct args *a )
 	char *attrs[] = { APPPW_AT_MFA, APPPW_AT_PASSWORD, NULL };
 	LDAPMessage *res, *e;
 	const char *dn;
-	int rc, totp;
+	int rc, totp, n;
 
 	if ( ( rc = target_dn( s, a->dn, &dn ) ) != EXIT_OK ||
 			( rc = read_entry( s, dn, attrs, &res, &e ) ) != EXIT_OK ) {
@@ -1228,7 +1235,12 @@ cmd_status( struct session *s, struct args *a )
 		has_value( s->ld, e, APPPW_AT_MFA, "TRUE" ) ? "yes" : "no" );
 	printf( "  TOTP enrolled:  %s\n", totp > 0 ? "yes" : totp == 0 ? "no" :
 		"unknown (not readable)" );
-	printf( "  App passwords:  %d\n", count_values( s->ld, e, APPPW_AT_PASSWORD ) );
+	if ( ( n = count_values( s->ld, e, APPPW_AT_PASSWORD ) ) == 0 &&
+			attr_present( s, dn, APPPW_AT_PASSWORD ) != 0 ) {
+		printf( "  App passwords:  unknown (not readable)\n" );
+	} else {
+		printf( "  App passwords:  %d\n", n );
+	}
 	ldap_msgfree( res );
 	return EXIT_OK;
 }
