@@ -65,13 +65,13 @@ help:
 # is rewritten only when something had to be installed.
 $(DEPS): FORCE
 	@mkdir -p $(BUILD)
-	@tools/build/deps.sh check >/dev/null 2>&1 && [ -f $@ ] || \
-		{ tools/build/deps.sh install && touch $@; }
+	@tools/bootstrap/deps.sh check >/dev/null 2>&1 && [ -f $@ ] || \
+		{ tools/bootstrap/deps.sh install && touch $@; }
 
 deps: $(DEPS)
 
 $(OLVERSION): $(DEPS) FORCE
-	@tools/build/openldap-src.sh $(OPENLDAP)
+	@tools/bootstrap/openldap-src.sh $(OPENLDAP)
 
 $(BUILD)/%.o: overlay/%.c $(LIB_HDR) $(DEPS)
 	@mkdir -p $(@D)
