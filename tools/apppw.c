@@ -149,30 +149,35 @@ usage_error( const char *fmt, ... )
 	exit( EXIT_USAGE );
 }
 
-/* An error, on stderr, in the "apppw: what: why" form. */
+/* One line on stderr, so that stdout carries only what scripts capture. */
+static void
+vmessage( const char *prefix, const char *fmt, va_list ap )
+{
+	fputs( prefix, stderr );
+	vfprintf( stderr, fmt, ap );
+	fputc( '\n', stderr );
+}
+
+/* An error, in the "apppw: what: why" form. */
 static void
 complain( const char *fmt, ... )
 {
 	va_list ap;
 
-	fputs( "apppw: ", stderr );
 	va_start( ap, fmt );
-	vfprintf( stderr, fmt, ap );
+	vmessage( "apppw: ", fmt, ap );
 	va_end( ap );
-	fputc( '\n', stderr );
 }
 
-/* Text for the person at the terminal: stderr, so that stdout carries
- * only what scripts capture. */
+/* Text for the person at the terminal. */
 static void
 say( const char *fmt, ... )
 {
 	va_list ap;
 
 	va_start( ap, fmt );
-	vfprintf( stderr, fmt, ap );
+	vmessage( "", fmt, ap );
 	va_end( ap );
-	fputc( '\n', stderr );
 }
 
 /* -v: the LDAP operations, never their secrets. */
@@ -184,11 +189,9 @@ trace( const char *fmt, ... )
 	if ( !verbose ) {
 		return;
 	}
-	fputs( "apppw: ", stderr );
 	va_start( ap, fmt );
-	vfprintf( stderr, fmt, ap );
+	vmessage( "apppw: ", fmt, ap );
 	va_end( ap );
-	fputc( '\n', stderr );
 }
 
 static void
