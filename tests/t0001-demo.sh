@@ -17,6 +17,11 @@ test_expect_success 'slaptest accepts the module in the installed slapd' '
 	slaptest -u -f "$TEST_DIR/slapd.conf"
 '
 
+test_expect_success 'test servers get ports below the ephemeral range' '
+	# where no earlier client connection, nor its TIME_WAIT, holds them
+	test "$demo_port" -lt "$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range)"
+'
+
 test_expect_success 'the demo starts in the background' '
 	"$SRC_ROOT/tools/demo/demo.sh" start "$demo_port" >"$TEST_DIR/start.out"
 	cat "$TEST_DIR/start.out"

@@ -50,6 +50,7 @@ BIN=$ROOT/build/bench
 MODULE=$ROOT/build/apppw.so
 SCHEMA=${BENCH_SCHEMA:-$ROOT/schema/apppw.schema}
 SLAPD=/usr/sbin/slapd
+. "$ROOT/tests/lib/ports.sh"
 SUFFIX=dc=bench,dc=test
 
 USERS=${BENCH_USERS:-10000}
@@ -195,18 +196,13 @@ apppw-totp-step $STEP
 apppw-totp-window $WINDOW
 apppw-lastused-precision 300"
 
-port_free() {
-	! ss -Htln "( sport = :$1 )" 2>/dev/null | grep -q .
-}
-
 # start_server name: sets PORT_name and PID_name
 start_server() {
 	d=$WORK/$1
 	slaptest -u -f "$d/slapd.conf" >"$d/slaptest.log" 2>&1 ||
 		{ cat "$d/slaptest.log" >&2; die "slaptest failed for server $1"; }
 	for _ in 1 2 3 4 5; do
-		port=$(shuf -i 20000-60999 -n 1)
-		port_free "$port" || continue
+		port=$(free_port) || die "no free port"
 		"$SLAPD" -f "$d/slapd.conf" -h "ldap://127.0.0.1:$port/" -d 0 \
 			>"$d/slapd.log" 2>&1 &
 		pid=$!

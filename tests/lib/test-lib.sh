@@ -17,6 +17,7 @@ set -u
 
 TEST_ROOT=$(cd "$(dirname "$0")" && pwd)
 SRC_ROOT=$(cd "$TEST_ROOT/.." && pwd)
+. "$TEST_ROOT/lib/ports.sh"
 BUILD="$SRC_ROOT/build"
 PATH="$BUILD:$PATH"
 export PATH
@@ -97,19 +98,6 @@ bail_out() {
 	echo "Bail out! $*"
 	test_failed=$((test_failed + 1))
 	exit 1
-}
-
-free_port() {
-	local port tries=0
-	while [ $tries -lt 100 ]; do
-		port=$(( 20000 + $(od -An -N2 -tu2 /dev/urandom) % 40000 ))
-		if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-			echo "$port"
-			return 0
-		fi
-		tries=$((tries + 1))
-	done
-	return 1
 }
 
 # write_config [DIRECTIVES]: the demo's slapd.conf; DIRECTIVES are added
