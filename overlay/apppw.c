@@ -1676,8 +1676,6 @@ apppw_create_parse( struct berval *data, apppw_create_req *req )
 	return tag == LBER_DEFAULT ? 0 : -1;
 }
 
-/* The frontend frees the response after sending it, without wiping it:
- * slapd offers no hook after the encoding (sc_cleanup runs before). */
 static int
 apppw_create_response( SlapReply *rs,
 	const char norm[APPPW_PASSWORD_LEN + 1] )
@@ -1852,6 +1850,22 @@ done:
 	return rc;
 }
 
+/* The frontend frees the response after sending it without wiping it;
+ * the callback's cleanup runs once it is sent, and wipes it first. The
+ * copy in slapd's send buffer is beyond an overlay's reach. */
+static int
+apppw_create_sent( Operation *op, SlapReply *rs )
+{
+	slap_callback *sc = op->o_callback;
+
+	if ( rs->sr_rspdata ) {
+		apppw_wipe( rs->sr_rspdata->bv_val, rs->sr_rspdata->bv_len );
+	}
+	op->o_callback = sc->sc_next;
+	op->o_tmpfree( sc, op->o_tmpmemctx );
+	return 0;
+}
+
 /* The frontend knows extended operations by OID only: find the target's
  * database, then let its overlay stack answer, as slapo-dds does. */
 static int
@@ -1896,6 +1910,13 @@ apppw_exop_create( Operation *op, SlapReply *rs )
 	} else if ( ( rc = backend_check_restrictions( op, rs,
 			(struct berval *)&apppw_exop_create_oid ) ) == LDAP_SUCCESS ) {
 		rc = op->o_bd->be_extended( op, rs );
+	}
+	if ( rc == LDAP_SUCCESS && rs->sr_rspdata ) {
+		slap_callback *sc = op->o_tmpcalloc( 1, sizeof(*sc), op->o_tmpmemctx );
+
+		sc->sc_cleanup = apppw_create_sent;
+		sc->sc_next = op->o_callback;
+		op->o_callback = sc;
 	}
 
 	op->o_tmpfree( op->o_req_dn.bv_val, op->o_tmpmemctx );
