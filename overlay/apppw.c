@@ -46,8 +46,11 @@ static struct {
 	{ NULL, NULL }
 };
 
-/* The operational attributes only the overlay writes: slapd accepts
- * NO-USER-MODIFICATION attributes from code alone. */
+/* The operational attributes the overlay writes: slapd accepts
+ * NO-USER-MODIFICATION attributes from code alone. They are manageable,
+ * as ppolicy's are: a consumer's chain overlay forwards the overlay's
+ * writes to the provider with the Relax control, and an admin with manage
+ * access may reset them the same way. */
 static struct {
 	const char *def;
 	AttributeDescription **ad;
@@ -1020,6 +1023,15 @@ apppw_check_password_totp( Operation *op, apppw_info *ai, Entry *e,
 	return 0;
 }
 
+/* How a write by value fails when another write got there first: the old
+ * value is gone, or a single value is already there. */
+static int
+apppw_lost_race( int rc )
+{
+	return rc == LDAP_NO_SUCH_ATTRIBUTE || rc == LDAP_TYPE_OR_VALUE_EXISTS ||
+		rc == LDAP_CONSTRAINT_VIOLATION;
+}
+
 /* Replace old by new, by value: fails if another write got there first. */
 static int
 apppw_write_state( Operation *op, slap_overinst *on, struct berval *ndn,
@@ -1048,7 +1060,7 @@ apppw_op_bind( Operation *op, SlapReply *rs )
 	enum apppw_session_kind kind = 0;
 	struct berval dn = BER_BVNULL, ndn = BER_BVNULL;
 	Entry *e = NULL;
-	int rc = SLAP_CB_CONTINUE, app_form;
+	int rc = SLAP_CB_CONTINUE, app_form, write_rc;
 
 	if ( op->orb_method != LDAP_AUTH_SIMPLE || BER_BVISEMPTY( &op->orb_cred ) ) {
 		return SLAP_CB_CONTINUE;
@@ -1099,15 +1111,28 @@ apppw_op_bind( Operation *op, SlapReply *rs )
 	be_entry_release_r( op, e );
 	e = NULL;
 
-	if ( bs.write_ad && apppw_write_state( op, on, &ndn, &bs ) != LDAP_SUCCESS ) {
+	if ( bs.write_ad &&
+			( write_rc = apppw_write_state( op, on, &ndn, &bs ) ) != LDAP_SUCCESS ) {
+		const char *forward = SLAP_SHADOW( op->o_bd ) ? "; a consumer "
+			"forwards it with updateref and the chain overlay" : "";
+
+		/* unrecorded, the code's step could be used again */
 		if ( kind == APPPW_SESSION_MFA ) {
-			Debug( LDAP_DEBUG_STATS, "%s apppw: BIND dn=\"%s\" refused: "
-				"the TOTP code was used by a concurrent bind\n",
-				op->o_log_prefix, dn.bv_val );
+			Debug( LDAP_DEBUG_STATS, "%s apppw: BIND dn=\"%s\" refused: %s "
+				"(%s)%s\n", op->o_log_prefix, dn.bv_val,
+				apppw_lost_race( write_rc ) ? "the TOTP code was used by "
+					"a concurrent bind" : "cannot record the TOTP step",
+				ldap_err2string( write_rc ), forward );
 			rc = LDAP_INVALID_CREDENTIALS;
 			goto done;
 		}
-		/* a concurrent bind with the same app password recorded it */
+		/* a lost race: a concurrent bind recorded the same last use */
+		if ( !apppw_lost_race( write_rc ) ) {
+			Debug( LDAP_DEBUG_STATS, "%s apppw: BIND dn=\"%s\" cannot "
+				"record the last use of app password id=%s (%s)%s\n",
+				op->o_log_prefix, dn.bv_val, bs.rec.id,
+				ldap_err2string( write_rc ), forward );
+		}
 	}
 
 	if ( kind == APPPW_SESSION_APP ) {
@@ -1416,6 +1441,12 @@ apppw_op_modify( Operation *op, SlapReply *rs )
 	int rc = SLAP_CB_CONTINUE;
 	const char *text = NULL;
 
+	/* a consumer stores what its provider checked and replicates: a
+	 * record that expired in transit, or a count, scope or key that this
+	 * server configures otherwise, must not stop replication */
+	if ( be_shadow_update( op ) ) {
+		return SLAP_CB_CONTINUE;
+	}
 	for ( m = op->orm_modlist; m; tail = &m->sml_next, m = m->sml_next ) {
 		int has_values = m->sml_values && !BER_BVISNULL( &m->sml_values[0] );
 
@@ -1556,6 +1587,9 @@ apppw_op_add( Operation *op, SlapReply *rs )
 	const char *text = NULL;
 	int rc = SLAP_CB_CONTINUE, protected = 0;
 
+	if ( be_shadow_update( op ) ) {
+		return SLAP_CB_CONTINUE;
+	}
 	for ( a = e->e_attrs; a; a = a->a_next ) {
 		protected |= apppw_is_protected( a->a_desc );
 	}
@@ -2001,6 +2035,7 @@ init_module( int argc, char *argv[] )
 				apppw_opattrs[i].def );
 			return rc;
 		}
+		(*apppw_opattrs[i].ad)->ad_type->sat_flags |= SLAP_AT_MANAGEABLE;
 	}
 
 	apppw.on_bi.bi_type = "apppw";

@@ -135,7 +135,7 @@ start_slapd() {
 			-h "$LDAP_URI $LDAPI_URI ${SLAPD_EXTRA_URLS:-}" \
 			>>"$TEST_DIR/slapd.log" 2>&1 &
 		SLAPD_PID=$!
-		if wait_slapd; then
+		if wait_listening "$SLAPD_PID" "$LDAP_URI"; then
 			return 0
 		fi
 		stop_slapd
@@ -145,13 +145,14 @@ start_slapd() {
 	bail_out "slapd did not start"
 }
 
-wait_slapd() {
+# wait_listening PID URI: until the slapd of PID answers on URI, or exits
+wait_listening() {
 	local i=0 tries=100
 	# valgrind and the sanitizers start slowly
 	[ -n "${SLAPD_WRAPPER:-}" ] && tries=600
 	while [ $i -lt $tries ]; do
-		kill -0 "$SLAPD_PID" 2>/dev/null || return 1
-		ldapsearch -x -H "$LDAP_URI" -b "" -s base >/dev/null 2>&1 && return 0
+		kill -0 "$1" 2>/dev/null || return 1
+		ldapsearch -x -H "$2" -b "" -s base >/dev/null 2>&1 && return 0
 		sleep 0.1
 		i=$((i + 1))
 	done

@@ -2,11 +2,12 @@
 # Write a slapd.conf for one back-mdb database with the apppw overlay and
 # the ACLs the README recommends. Used by the demo and by the tests.
 #
-# usage: slapd-conf.sh DIR SUFFIX ROOTDN ROOTPW [DIRECTIVES]
+# usage: slapd-conf.sh DIR SUFFIX ROOTDN ROOTPW [DIRECTIVES [GLOBAL]]
 #   DIR         holds the database (DIR/db) and the pid file
 #   DIRECTIVES  overlay directives, one a line, after "overlay apppw"
+#   GLOBAL      global directives, after the modules are loaded
 set -eu
-dir=$1 suffix=$2 rootdn=$3 rootpw=$4 directives=${5:-}
+dir=$1 suffix=$2 rootdn=$3 rootpw=$4 directives=${5:-} global=${6:-}
 top=$(cd "$(dirname "$0")/../.." && pwd)
 
 mkdir -p "$dir/db"
@@ -19,6 +20,7 @@ pidfile $dir/slapd.pid
 modulepath /usr/lib/ldap
 moduleload back_mdb
 moduleload $top/build/apppw.so
+$global
 
 # cn=config: root over ldapi may change it at run time
 database config
