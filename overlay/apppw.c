@@ -1346,6 +1346,12 @@ apppw_prepare_values( Operation *op, apppw_info *ai, BerVarray vals,
 			rc = LDAP_CONSTRAINT_VIOLATION;
 			goto fail;
 		}
+		/* it would not age: apppw-max-age counts from the creation */
+		if ( rec.created > op->o_time ) {
+			*text = "apppw: the record's creation time is in the future";
+			rc = LDAP_CONSTRAINT_VIOLATION;
+			goto fail;
+		}
 		if ( apppw_idset_has( ids, rec.id ) ) {
 			*text = apppw_text( op, "apppw: the entry already has an app "
 				"password with id %s", rec.id );

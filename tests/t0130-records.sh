@@ -145,6 +145,11 @@ test_expect_success 'an expiry in the past is refused (19)' '
 		try "expires=20200201000000Z password=$(app_password_string) label=x"
 '
 
+test_expect_success 'a creation time in the future is refused (19)' '
+	refused 19 "apppw: the record.s creation time is in the future" \
+		try "id=zzzz created=20300101000000Z hash=$hash label=x"
+'
+
 test_expect_success 'an expiry before the creation is refused (21)' '
 	refused 21 "apppw: malformed apppwPassword value: expires is not after created" \
 		try "id=zzzz created=20300101000000Z expires=20290101000000Z hash=$hash label=x"
