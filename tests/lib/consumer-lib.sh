@@ -33,7 +33,8 @@ updateref $LDAP_URI" "${2:-}" >"$CONSUMER_DIR/slapd.conf"
 		if wait_listening "$CONSUMER_PID" "$CONSUMER_URI"; then
 			return 0
 		fi
-		stop_consumer
+		end_process "$CONSUMER_PID" || :
+		CONSUMER_PID=
 		tries=$((tries + 1))
 	done
 	tail -20 "$CONSUMER_DIR/slapd.log" | sed 's/^/# /'
@@ -42,8 +43,8 @@ updateref $LDAP_URI" "${2:-}" >"$CONSUMER_DIR/slapd.conf"
 
 stop_consumer() {
 	if [ -n "$CONSUMER_PID" ]; then
-		kill "$CONSUMER_PID" 2>/dev/null
-		wait "$CONSUMER_PID" 2>/dev/null
+		end_process "$CONSUMER_PID" ||
+			shutdown_failed consumer $? "$CONSUMER_DIR/slapd.log"
 		CONSUMER_PID=
 	fi
 }

@@ -44,12 +44,14 @@ LDAPNOINIT=1
 export LDAPNOINIT
 
 cleanup() {
+	local failed=$test_failed
 	stop_slapd
 	if [ -n "${TEST_KEEP:-}" ] || [ "$test_failed" != 0 ]; then
 		echo "# test directory kept: $TEST_DIR"
 	else
 		rm -rf "$TEST_DIR"
 	fi
+	[ "$test_failed" = "$failed" ] || exit 1
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
@@ -138,7 +140,8 @@ start_slapd() {
 		if wait_listening "$SLAPD_PID" "$LDAP_URI"; then
 			return 0
 		fi
-		stop_slapd
+		end_process "$SLAPD_PID" || :
+		SLAPD_PID=
 		tries=$((tries + 1))
 	done
 	tail -20 "$TEST_DIR/slapd.log" | sed 's/^/# /'
@@ -159,12 +162,26 @@ wait_listening() {
 	return 1
 }
 
+# stop_slapd: stop the scenario's slapd; a slapd that does not exit
+# cleanly (a crash at shutdown is a bug too) fails the scenario
 stop_slapd() {
 	if [ -n "$SLAPD_PID" ]; then
-		kill "$SLAPD_PID" 2>/dev/null
-		wait "$SLAPD_PID" 2>/dev/null
+		end_process "$SLAPD_PID" || shutdown_failed slapd $? "$TEST_DIR/slapd.log"
 		SLAPD_PID=
 	fi
+}
+
+# end_process PID: stop it with SIGTERM; its exit status
+end_process() {
+	kill "$1" 2>/dev/null
+	wait "$1" 2>/dev/null
+}
+
+# shutdown_failed NAME STATUS LOG
+shutdown_failed() {
+	echo "# $1 exited with status $2 when stopped; the end of $3:"
+	tail -5 "$3" | sed 's/^/#   /'
+	test_failed=$((test_failed + 1))
 }
 
 restart_slapd() {
