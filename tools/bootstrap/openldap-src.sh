@@ -36,7 +36,7 @@ options=$(grep -v '^#' "$dir/src/debian/configure.options" |
 eval "set -- $options"
 (cd "$dir/src" && ./configure -q --prefix=/usr --sysconfdir=/etc \
 	--localstatedir=/var --disable-perl --disable-sql --disable-argon2 \
-	"$@" >../configure.log 2>&1) ||
+	"$@" </dev/null >../configure.log 2>&1) ||
 	{ tail -20 "$dir/configure.log" >&2; exit 1; }
 make -s -C "$dir/src/include" ldap_config.h >/dev/null
 echo "$version" >"$dir/version"
