@@ -12,7 +12,6 @@ trap 'stop_consumer; cleanup' EXIT
 # after "overlay apppw", GLOBAL before the databases) and start a consumer of $LDAP_URI on a free port, with
 # an empty database that syncrepl fills; sets CONSUMER_URI
 start_consumer() {
-	local tries=0 port
 	if [ ! -f "$CONSUMER_DIR/slapd.conf" ]; then
 		mkdir -p "$CONSUMER_DIR"
 		"$SRC_ROOT/tools/demo/slapd-conf.sh" "$CONSUMER_DIR" "$BASE_DN" \
@@ -24,21 +23,9 @@ updateref $LDAP_URI" "${2:-}" >"$CONSUMER_DIR/slapd.conf"
 		slaptest -Q -u -f "$CONSUMER_DIR/slapd.conf" ||
 			bail_out "slaptest refused the consumer's configuration"
 	fi
-	while [ $tries -lt 5 ]; do
-		port=$(free_port) || bail_out "no free port"
-		CONSUMER_URI="ldap://127.0.0.1:$port"
-		${SLAPD_WRAPPER:-} /usr/sbin/slapd -f "$CONSUMER_DIR/slapd.conf" \
-			-d stats -h "$CONSUMER_URI" >>"$CONSUMER_DIR/slapd.log" 2>&1 &
-		CONSUMER_PID=$!
-		if wait_listening "$CONSUMER_PID" "$CONSUMER_URI"; then
-			return 0
-		fi
-		end_process "$CONSUMER_PID" || :
-		CONSUMER_PID=
-		tries=$((tries + 1))
-	done
-	tail -20 "$CONSUMER_DIR/slapd.log" | sed 's/^/# /'
-	bail_out "the consumer did not start"
+	launch_slapd "$CONSUMER_DIR/slapd.log" "" -f "$CONSUMER_DIR/slapd.conf"
+	CONSUMER_PID=$LAUNCHED_PID
+	CONSUMER_URI=$LAUNCHED_URI
 }
 
 stop_consumer() {

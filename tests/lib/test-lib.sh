@@ -113,7 +113,6 @@ write_config() {
 # start_slapd [DIRECTIVES]: configure (unless configured), convert to
 # cn=config, load the base data once, and start slapd on free ports.
 start_slapd() {
-	local tries=0
 	if [ ! -f "$TEST_DIR/slapd.conf" ]; then
 		write_config "${1:-}"
 	fi
@@ -129,22 +128,31 @@ start_slapd() {
 	fi
 	LDAPI_SOCK="$TEST_DIR/ldapi"
 	LDAPI_URI="ldapi://$(printf %s "$LDAPI_SOCK" | sed 's|/|%2F|g')"
+	: >"$TEST_DIR/slapd.log"
+	launch_slapd "$TEST_DIR/slapd.log" "$LDAPI_URI ${SLAPD_EXTRA_URLS:-}" \
+		-F "$TEST_DIR/slapd.d"
+	SLAPD_PID=$LAUNCHED_PID
+	LDAP_URI=$LAUNCHED_URI
+}
+
+# launch_slapd LOG MORE_URLS ARGS...: start slapd with ARGS, listening on
+# a free loopback port and MORE_URLS, trying five ports at most; sets
+# LAUNCHED_PID and LAUNCHED_URI
+launch_slapd() {
+	local log=$1 more_urls=$2 tries=0
+	shift 2
 	while [ $tries -lt 5 ]; do
-		PORT=$(free_port) || bail_out "no free port"
-		LDAP_URI="ldap://127.0.0.1:$PORT"
-		: >"$TEST_DIR/slapd.log"
-		${SLAPD_WRAPPER:-} /usr/sbin/slapd -F "$TEST_DIR/slapd.d" -d stats \
-			-h "$LDAP_URI $LDAPI_URI ${SLAPD_EXTRA_URLS:-}" \
-			>>"$TEST_DIR/slapd.log" 2>&1 &
-		SLAPD_PID=$!
-		if wait_listening "$SLAPD_PID" "$LDAP_URI"; then
+		LAUNCHED_URI="ldap://127.0.0.1:$(free_port)" || bail_out "no free port"
+		${SLAPD_WRAPPER:-} /usr/sbin/slapd "$@" -d stats \
+			-h "$LAUNCHED_URI $more_urls" >>"$log" 2>&1 &
+		LAUNCHED_PID=$!
+		if wait_listening "$LAUNCHED_PID" "$LAUNCHED_URI"; then
 			return 0
 		fi
-		end_process "$SLAPD_PID" || :
-		SLAPD_PID=
+		end_process "$LAUNCHED_PID" || :
 		tries=$((tries + 1))
 	done
-	tail -20 "$TEST_DIR/slapd.log" | sed 's/^/# /'
+	tail -20 "$log" | sed 's/^/# /'
 	bail_out "slapd did not start"
 }
 
