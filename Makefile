@@ -14,19 +14,27 @@ OLSRC		:= $(OPENLDAP)/src
 OLVERSION	:= $(OPENLDAP)/version
 DEPS		:= $(BUILD)/deps.stamp
 
-# The project's OID arc lives in schema/apppw.schema alone.
-OID_ARC		:= $(shell sed -n 's/^objectidentifier[ 	]*apppwOID[ 	]*//p' schema/apppw.schema)
+# The project's OID arc lives in schema/apppw.schema alone; the build writes
+# it into a header (rewritten only when the arc changes, so that an edit
+# elsewhere in the schema rebuilds nothing).
+GEN		:= $(BUILD)/gen
+OID_H		:= $(GEN)/apppw_oid.h
 
+# -MMD -MP: every object records the headers it read, so that a change to
+# any of them rebuilds exactly the objects that depend on it.
 ALL_CFLAGS	:= $(CFLAGS) $(WARNINGS) -std=gnu99 -fPIC -D_GNU_SOURCE \
-		   -D_FILE_OFFSET_BITS=64 -DAPPPW_OID_ARC='"$(OID_ARC)"'
+		   -D_FILE_OFFSET_BITS=64 -MMD -MP -Ilib -I$(GEN)
 SLAPD_CFLAGS	:= -I$(OLSRC)/include -I$(OLSRC)/servers/slapd
 LIBS		:= -lsodium -loath
 
-LIB_SRC		:= overlay/apppw_secret.c overlay/apppw_record.c overlay/apppw_totp.c
-LIB_OBJ		:= $(LIB_SRC:overlay/%.c=$(BUILD)/%.o)
-LIB_HDR		:= $(LIB_SRC:.c=.h)
+# lib/: slapd-free code shared by the module, the tool, the unit tests and
+# the benchmark
+LIB_SRC		:= $(wildcard lib/*.c)
+LIB_OBJ		:= $(LIB_SRC:%.c=$(BUILD)/%.o)
 MODULE		:= $(BUILD)/apppw.so
 TOOL		:= $(BUILD)/apppw
+TOOL_SRC	:= tools/apppw.c
+TOOL_OBJ	:= $(TOOL_SRC:%.c=$(BUILD)/%.o)
 UNIT_TESTS	:= $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/t-*.c))
 
 # install paths, as Debian's slapd packages lay them out
@@ -73,25 +81,40 @@ deps: $(DEPS)
 $(OLVERSION): $(DEPS) FORCE
 	@tools/bootstrap/openldap-src.sh $(OPENLDAP)
 
-$(BUILD)/%.o: overlay/%.c $(LIB_HDR) $(DEPS)
+$(OID_H): schema/apppw.schema
+	@mkdir -p $(@D)
+	@arc=$$(sed -n 's/^objectidentifier[ 	]*apppwOID[ 	]*//p' $<); \
+	[ -n "$$arc" ] || { echo "$<: no apppwOID" >&2; exit 1; }; \
+	printf '/* generated from %s: do not edit */\n#define APPPW_OID_ARC "%s"\n' \
+		$< "$$arc" >$@.tmp; \
+	if cmp -s $@.tmp $@; then rm $@.tmp; else mv $@.tmp $@; fi
+
+# Every object waits for the generated header and the packages; what it
+# really depends on comes from its .d file.
+$(BUILD)/lib/%.o $(BUILD)/tools/%.o: | $(OID_H) $(DEPS)
+
+$(BUILD)/lib/%.o: lib/%.c
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
-$(BUILD)/apppw_overlay.o: overlay/apppw.c $(LIB_HDR) $(OLVERSION)
+$(BUILD)/tools/%.o: tools/%.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUILD)/overlay/apppw.o: overlay/apppw.c $(OLVERSION) | $(OID_H)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(SLAPD_CFLAGS) -c -o $@ $<
 
 # No -Wl,-z,defs: slap_* and lutil_* resolve from the slapd binary.
-$(MODULE): $(BUILD)/apppw_overlay.o $(LIB_OBJ)
+$(MODULE): $(BUILD)/overlay/apppw.o $(LIB_OBJ)
 	$(CC) $(ALL_CFLAGS) -shared -o $@ $^ -lldap -llber $(LIBS)
 
-$(TOOL): tools/apppw.c $(LIB_OBJ) $(LIB_HDR)
-	$(CC) $(ALL_CFLAGS) -Ioverlay -o $@ tools/apppw.c $(LIB_OBJ) \
-		-lldap -llber -lqrencode $(LIBS)
+$(TOOL): $(TOOL_OBJ) $(LIB_OBJ)
+	$(CC) $(ALL_CFLAGS) -o $@ $^ -lldap -llber -lqrencode $(LIBS)
 
-$(BUILD)/tests/%: tests/unit/%.c tests/unit/tap.h $(LIB_OBJ) $(LIB_HDR)
+$(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJ) | $(OID_H)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -Ioverlay -Itests/unit -o $@ $< $(LIB_OBJ) $(LIBS)
+	$(CC) $(ALL_CFLAGS) -Itests/unit -o $@ $< $(LIB_OBJ) $(LIBS)
 
 schema/apppw.ldif: schema/apppw.schema schema/schema2ldif.sh
 	schema/schema2ldif.sh apppw <schema/apppw.schema >$@.tmp && mv $@.tmp $@
@@ -108,7 +131,7 @@ stop:
 check: all $(UNIT_TESTS)
 	prove -j$(JOBS) --exec '' $(UNIT_TESTS) tests/t[0-9]*.sh
 
-bench: all $(BENCH_BIN)
+bench: all bench-tools
 	tests/bench/bench.sh
 
 install: all
@@ -122,7 +145,8 @@ install: all
 
 clean:
 	-[ -f run/slapd.pid ] && tools/demo/demo.sh stop
-	rm -rf $(BUILD)/*.o $(BUILD)/*.so $(TOOL) $(BUILD)/tests $(BUILD)/bench run
+	rm -rf $(BUILD)/lib $(BUILD)/overlay $(BUILD)/tools $(BUILD)/gen \
+		$(MODULE) $(TOOL) $(BUILD)/tests $(BUILD)/bench run
 
 distclean: clean
 	rm -rf $(BUILD)
@@ -130,3 +154,5 @@ distclean: clean
 FORCE:
 
 include tests/bench/bench.mk
+-include $(wildcard $(BUILD)/lib/*.d $(BUILD)/overlay/*.d $(BUILD)/tools/*.d \
+	$(BUILD)/tools/*/*.d $(BUILD)/tests/*.d $(BUILD)/bench/*.d)

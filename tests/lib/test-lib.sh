@@ -358,7 +358,7 @@ ber_str() {
 
 # create_request [target=DN] [label=LABEL] [expires=TIME] [scope=NAME]:
 # the base64 requestValue of the create extended operation
-# (overlay/apppw_proto.h), fields in that order, each one optional here so
+# (lib/apppw_proto.h), fields in that order, each one optional here so
 # that malformed requests can be made too
 create_request() {
 	local body= arg

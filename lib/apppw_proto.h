@@ -1,14 +1,13 @@
 /* apppw_proto.h - names and the extended operation shared by the overlay
  * and its clients
  *
- * APPPW_OID_ARC comes from schema/apppw.schema through the Makefile.
+ * APPPW_OID_ARC comes from schema/apppw.schema: the Makefile writes it into
+ * apppw_oid.h.
  */
 #ifndef APPPW_PROTO_H
 #define APPPW_PROTO_H
 
-#ifndef APPPW_OID_ARC
-#error "APPPW_OID_ARC must be defined (see the Makefile)"
-#endif
+#include "apppw_oid.h"
 
 /* Create an app password; the server generates the secret.
  *
