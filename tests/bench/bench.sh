@@ -105,6 +105,8 @@ stop_servers() {
 	done
 	PIDS=
 }
+# set before the trap: a failure before the databases exist still cleans up
+SHMDIR=
 cleanup() {
 	stop_servers
 	[ -n "$SHMDIR" ] && rm -rf "$SHMDIR"
@@ -128,7 +130,6 @@ mkdir -p "$WORK"
 # at every bind, and on a disk the kernel's writeback of those pages comes
 # and goes during the run and blurs the comparison. The bind path's cost
 # is what is measured, not the disk's.
-SHMDIR=
 case $DBPLACE in
 tmpfs)
 	if [ -d /dev/shm ] && [ -w /dev/shm ] &&
