@@ -323,6 +323,27 @@ apppw_utf8_next( const unsigned char *s, size_t n, unsigned long *cp )
 	return len;
 }
 
+/* What a label may not hold. Labels are shown in lists and written into
+ * log lines between double quotes, so: controls (C0, DEL, C1), '"' and '\\'
+ * (which would end or escape the quoted field and forge another), and the
+ * characters that make text display as something else (CVE-2021-42574):
+ * bidirectional embeddings, overrides and isolates, zero-width and other
+ * invisible format characters, and line and paragraph separators. */
+static int
+apppw_label_char_refused( unsigned long cp )
+{
+	return cp < 0x20 || ( cp >= 0x7f && cp <= 0x9f ) ||
+		cp == '"' || cp == '\\' ||
+		cp == 0xad ||				/* soft hyphen */
+		cp == 0x61c ||				/* Arabic letter mark */
+		cp == 0x180e ||				/* Mongolian vowel separator */
+		( cp >= 0x200b && cp <= 0x200f ) ||	/* zero width, LRM, RLM */
+		( cp >= 0x2028 && cp <= 0x202e ) ||	/* separators, LRE..RLO */
+		( cp >= 0x2060 && cp <= 0x206f ) ||	/* word joiner, LRI..PDI, ... */
+		cp == 0xfeff ||				/* zero width no-break space */
+		( cp >= 0xfff9 && cp <= 0xfffb );	/* interlinear annotation */
+}
+
 enum apppw_record_error
 apppw_label_check( const char *s, size_t len )
 {
@@ -336,8 +357,7 @@ apppw_label_check( const char *s, size_t len )
 	}
 	for ( i = 0; i < len; i += n ) {
 		n = apppw_utf8_next( u + i, len - i, &cp );
-		/* C0, DEL and C1 controls: a label is shown in lists and logs */
-		if ( n == 0 || cp < 0x20 || ( cp >= 0x7f && cp <= 0x9f ) ) {
+		if ( n == 0 || apppw_label_char_refused( cp ) ) {
 			return APPPW_REC_BAD_LABEL;
 		}
 		if ( ++chars > APPPW_LABEL_MAX ) {
@@ -662,6 +682,9 @@ done:
 	return n;
 }
 
+#define APPPW_STR_( x )	#x
+#define APPPW_STR( x )	APPPW_STR_( x )
+
 const char *
 apppw_record_strerror( enum apppw_record_error e )
 {
@@ -683,12 +706,15 @@ apppw_record_strerror( enum apppw_record_error e )
 	case APPPW_REC_EXPIRES_BEFORE_CREATED:
 		return "expires is not after created";
 	case APPPW_REC_BAD_SCOPE:
-		return "scope must be 1 to 32 of a-z 0-9 _ -, starting with a letter";
+		return "scope must be 1 to " APPPW_STR( APPPW_SCOPE_MAX )
+			" of a-z 0-9 _ -, starting with a letter";
 	case APPPW_REC_BAD_HASH:
 		return "hash field is malformed";
 	case APPPW_REC_BAD_LABEL:
-		return "label must be 1 to 64 characters of UTF-8 without controls "
-			"or leading or trailing spaces";
+		return "label must be 1 to " APPPW_STR( APPPW_LABEL_MAX )
+			" characters of UTF-8 without spaces at either end, "
+			"control, invisible or bidirectional characters, "
+			"'\"' or '\\'";
 	case APPPW_REC_BAD_PASSWORD:
 		return "password is not an app password";
 	case APPPW_REC_MISSING_FIELD:

@@ -17,9 +17,11 @@
  *   [expires=...] [scope=...] password=k7fq-2m9x-... label=Outlook
  *
  * Labels are 1 to APPPW_LABEL_MAX characters of valid UTF-8, at most
- * APPPW_LABEL_MAX_BYTES bytes, no control characters, no leading or
- * trailing space. Scope names are 1 to APPPW_SCOPE_MAX of [a-z0-9_-],
- * starting with a letter.
+ * APPPW_LABEL_MAX_BYTES bytes, no leading or trailing space, and none of:
+ * control characters, '"', '\', invisible and bidirectional formatting
+ * characters (labels are quoted in logs and shown in lists, where such
+ * characters could forge a field or disguise the text). Scope names are
+ * 1 to APPPW_SCOPE_MAX of [a-z0-9_-], starting with a letter.
  */
 #ifndef APPPW_RECORD_H
 #define APPPW_RECORD_H

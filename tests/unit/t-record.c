@@ -465,7 +465,9 @@ test_format( void )
 		memset( &r, 0, sizeof( r ) );
 		apppw_generate_id( r.id );
 		for ( j = 0; j < llen; j++ ) {
-			r.label[j] = (char)( 0x21 + randombytes_uniform( 0x7f - 0x21 ) );
+			do {
+				r.label[j] = (char)( 0x21 + randombytes_uniform( 0x7f - 0x21 ) );
+			} while ( r.label[j] == '"' || r.label[j] == '\\' );
 		}
 		r.created = (time_t)randombytes_uniform( 2000000000 );
 		r.expires = i % 2 ? r.created + 1 + randombytes_uniform( 1000000 ) : 0;
@@ -636,6 +638,47 @@ test_checks( void )
 	is_int( apppw_label_check( "\xed\xbf\xbf", 3 ), APPPW_REC_BAD_LABEL, "low surrogate" );
 	is_int( apppw_label_check( "\xf0\x9f\x93", 3 ), APPPW_REC_BAD_LABEL, "truncated 4-byte" );
 	is_int( apppw_label_check( "\xc2\x9f", 2 ), APPPW_REC_BAD_LABEL, "C1 U+009F" );
+	/* what would end or escape a quoted log field, or disguise the text */
+	{
+		static const struct {
+			const char *s, *what;
+		} refused[] = {
+			{ "x\" peer=IP=10.9.9.9:1", "a double quote (a forged log field)" },
+			{ "a\\b", "a backslash" },
+			{ "a\xc2\xadz", "U+00AD soft hyphen" },
+			{ "a\xd8\x9cz", "U+061C Arabic letter mark" },
+			{ "a\xe1\xa0\x8ez", "U+180E Mongolian vowel separator" },
+			{ "a\xe2\x80\x8bz", "U+200B zero width space" },
+			{ "a\xe2\x80\x8cz", "U+200C zero width non-joiner" },
+			{ "a\xe2\x80\x8dz", "U+200D zero width joiner" },
+			{ "a\xe2\x80\x8ez", "U+200E left-to-right mark" },
+			{ "a\xe2\x80\x8fz", "U+200F right-to-left mark" },
+			{ "a\xe2\x80\xa8z", "U+2028 line separator" },
+			{ "a\xe2\x80\xa9z", "U+2029 paragraph separator" },
+			{ "a\xe2\x80\xaaz", "U+202A left-to-right embedding" },
+			{ "a\xe2\x80\xabz", "U+202B right-to-left embedding" },
+			{ "a\xe2\x80\xacz", "U+202C pop directional formatting" },
+			{ "a\xe2\x80\xadz", "U+202D left-to-right override" },
+			{ "a\xe2\x80\xaez", "U+202E right-to-left override" },
+			{ "a\xe2\x81\xa0z", "U+2060 word joiner" },
+			{ "a\xe2\x81\xa6z", "U+2066 left-to-right isolate" },
+			{ "a\xe2\x81\xa7z", "U+2067 right-to-left isolate" },
+			{ "a\xe2\x81\xa8z", "U+2068 first strong isolate" },
+			{ "a\xe2\x81\xa9z", "U+2069 pop directional isolate" },
+			{ "a\xef\xbb\xbfz", "U+FEFF zero width no-break space" },
+			{ "a\xef\xbf\xb9z", "U+FFF9 interlinear annotation anchor" },
+		};
+		size_t k;
+
+		for ( k = 0; k < sizeof( refused ) / sizeof( refused[0] ); k++ ) {
+			is_int( apppw_label_check( refused[k].s, strlen( refused[k].s ) ),
+				APPPW_REC_BAD_LABEL, "%s", refused[k].what );
+		}
+		is_int( apppw_label_check( "Anna\xe2\x80\x99s phone", 14 ), APPPW_REC_OK,
+			"a typographic apostrophe is text" );
+		is_int( apppw_label_check( "\xd7\xa9\xd7\x9c\xd7\x95\xd7\x9d", 8 ),
+			APPPW_REC_OK, "right-to-left letters are text" );
+	}
 
 	for ( i = 0; i < APPPW_LABEL_MAX; i++ ) {
 		memcpy( big + 4 * i, "\xf0\x9f\x93\xa7", 4 );
