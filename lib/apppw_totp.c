@@ -60,7 +60,9 @@ done:
 }
 
 /* The secret's bytes in *key (malloc'd, to be wiped and freed with
- * apppw_totp_key_free()), or -1. An empty secret is no secret. */
+ * apppw_totp_key_free()), or -1. An empty secret is no secret, and one
+ * over the bound is refused before it is decoded: values stored before
+ * the bound existed cost a bind no more than others. */
 static int
 apppw_totp_key( const char *secret_b32, size_t secret_len,
 	char **key, size_t *keylen )
@@ -68,6 +70,7 @@ apppw_totp_key( const char *secret_b32, size_t secret_len,
 	*key = NULL;
 	*keylen = 0;
 	if ( secret_b32 == NULL || secret_len == 0 ||
+			secret_len > APPPW_TOTP_SECRET_B32_MAX ||
 			memchr( secret_b32, '\0', secret_len ) != NULL ) {
 		return -1;
 	}
@@ -82,6 +85,45 @@ apppw_totp_key( const char *secret_b32, size_t secret_len,
 		return -1;
 	}
 	return 0;
+}
+
+static void apppw_totp_key_free( char *key, size_t keylen );
+
+enum apppw_totp_secret_error
+apppw_totp_secret_check( const char *secret_b32, size_t secret_len )
+{
+	char *key;
+	size_t keylen;
+
+	if ( secret_len > APPPW_TOTP_SECRET_B32_MAX ) {
+		return APPPW_TOTP_SECRET_TOO_LONG;
+	}
+	if ( secret_len < APPPW_TOTP_SECRET_B32_MIN ||
+			apppw_totp_key( secret_b32, secret_len, &key, &keylen ) != 0 ) {
+		return APPPW_TOTP_SECRET_MALFORMED;
+	}
+	apppw_totp_key_free( key, keylen );
+	return keylen * 8 >= APPPW_TOTP_SECRET_B32_MIN * 5 ?
+		APPPW_TOTP_SECRET_OK : APPPW_TOTP_SECRET_MALFORMED;
+}
+
+#define APPPW_STR_( x )	#x
+#define APPPW_STR( x )	APPPW_STR_( x )
+
+const char *
+apppw_totp_secret_strerror( enum apppw_totp_secret_error e )
+{
+	switch ( e ) {
+	case APPPW_TOTP_SECRET_OK:
+		return "success";
+	case APPPW_TOTP_SECRET_MALFORMED:
+		return "apppwTOTPSecret must be base32 (RFC 4648) of at least "
+			"80 bits (" APPPW_STR( APPPW_TOTP_SECRET_B32_MIN ) " symbols)";
+	case APPPW_TOTP_SECRET_TOO_LONG:
+		return "apppwTOTPSecret must be at most "
+			APPPW_STR( APPPW_TOTP_SECRET_B32_MAX ) " base32 symbols";
+	}
+	return "unknown error";
 }
 
 static void

@@ -207,6 +207,36 @@ test_new( void )
 	apppw_wipe( s2, sizeof( s2 ) );
 }
 
+static void
+test_secret_bounds( void )
+{
+	char s[APPPW_TOTP_SECRET_B32_MAX + 2], code[APPPW_TOTP_DIGITS_MAX + 1];
+	int64_t m;
+
+	is_int( apppw_totp_secret_check( RFC_B32, RFC_LEN ), APPPW_TOTP_SECRET_OK,
+		"a 160-bit secret may be stored" );
+	is_int( apppw_totp_secret_check( RFC_B32, 16 ), APPPW_TOTP_SECRET_OK,
+		"16 symbols, 80 bits, may be stored" );
+	is_int( apppw_totp_secret_check( RFC_B32, 15 ), APPPW_TOTP_SECRET_MALFORMED,
+		"15 symbols may not" );
+	is_int( apppw_totp_secret_check( "GEZDGNBVGY3TQOJ1", 16 ),
+		APPPW_TOTP_SECRET_MALFORMED, "a 1 is not base32" );
+	is_int( apppw_totp_secret_check( "GEZDGNBV\0Y3TQOJQ", 16 ),
+		APPPW_TOTP_SECRET_MALFORMED, "a NUL is not base32" );
+	memset( s, 'A', sizeof( s ) );
+	is_int( apppw_totp_secret_check( s, APPPW_TOTP_SECRET_B32_MAX ),
+		APPPW_TOTP_SECRET_OK, "%d symbols may be stored", APPPW_TOTP_SECRET_B32_MAX );
+	is_int( apppw_totp_secret_check( s, APPPW_TOTP_SECRET_B32_MAX + 1 ),
+		APPPW_TOTP_SECRET_TOO_LONG, "%d may not", APPPW_TOTP_SECRET_B32_MAX + 1 );
+	ok( apppw_totp_code( s, APPPW_TOTP_SECRET_B32_MAX, 59, 30, 6, code,
+		sizeof( code ) ) == 0, "the longest secret gives codes" );
+	ok( apppw_totp_check( s, APPPW_TOTP_SECRET_B32_MAX + 1, code, 6, 59, 30, 6, 1,
+		-1, &m ) == -1, "a longer one, stored before the bound, checks nothing" );
+	ok( strstr( apppw_totp_secret_strerror( APPPW_TOTP_SECRET_TOO_LONG ), "128" ) &&
+		strstr( apppw_totp_secret_strerror( APPPW_TOTP_SECRET_MALFORMED ), "80 bits" ),
+		"the messages give the bounds" );
+}
+
 int
 main( void )
 {
@@ -219,6 +249,7 @@ main( void )
 	test_replay();
 	test_bad_input();
 	test_new();
+	test_secret_bounds();
 	oath_done();
 	return done_testing();
 }
