@@ -25,7 +25,7 @@ OID_H		:= $(GEN)/apppw_oid.h
 ALL_CFLAGS	:= $(CFLAGS) $(WARNINGS) -std=gnu99 -fPIC -D_GNU_SOURCE \
 		   -D_FILE_OFFSET_BITS=64 -MMD -MP -Ilib -I$(GEN)
 SLAPD_CFLAGS	:= -I$(OLSRC)/include -I$(OLSRC)/servers/slapd
-LIBS		:= -lsodium -loath
+LIBS		:= -lsodium -loath -pthread
 
 # lib/: slapd-free code shared by the module, the tool, the unit tests and
 # the benchmark
