@@ -8,12 +8,15 @@
  * its password immediately followed by the current TOTP code, or one of
  * its app passwords; the password alone is refused. Every other entry is
  * left to the backend, so an app password never authenticates it. A
- * connection that authenticated with an app password may read but not
- * manage accounts. See slapo-apppw(5).
+ * connection that authenticated with an app password, or as an
+ * MFA-required entry without its TOTP code, may read but not manage
+ * accounts; SASL mechanisms that check a password are refused for
+ * MFA-required entries; wrong TOTP codes are throttled. See slapo-apppw(5).
  */
 
 #include "portable.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <arpa/inet.h>
 
@@ -29,6 +32,7 @@
 #include "apppw_proto.h"
 #include "apppw_record.h"
 #include "apppw_secret.h"
+#include "apppw_throttle.h"
 #include "apppw_totp.h"
 
 static AttributeDescription *ad_mfa, *ad_password, *ad_totp_secret,
@@ -86,9 +90,11 @@ typedef struct apppw_scope {
 	struct berval text;		/* the configured value, for cn=config */
 } apppw_scope;
 
-/* Why a connection's identity is what it is, for the write rules. */
+/* How a connection's identity authenticated, where the write rules care:
+ * what a simple bind to an MFA-required entry proved. */
 enum apppw_session_kind {
-	APPPW_SESSION_APP = 1,		/* bound with an app password */
+	APPPW_SESSION_NONE = 0,
+	APPPW_SESSION_APP,		/* bound with an app password */
 	APPPW_SESSION_MFA		/* bound with password and TOTP code */
 };
 
@@ -97,6 +103,13 @@ typedef struct apppw_session {
 	struct berval ndn;
 	enum apppw_session_kind kind;
 } apppw_session;
+
+/* Connections whose last simple bind was by app password or TOTP, for the
+ * whole module: a session that one database's overlay made is the same
+ * session in every other database. At most one a connection. */
+static ldap_pvt_thread_mutex_t apppw_sessions_mutex;
+static Avlnode *apppw_sessions;
+static int apppw_instances;
 
 typedef struct apppw_info {
 	int enabled;
@@ -112,12 +125,9 @@ typedef struct apppw_info {
 	unsigned char key[APPPW_KEY_LEN];
 	int have_key;
 	apppw_scope *scopes;
-
-	/* Connections whose last bind here was by app password or TOTP.
-	 * Config changes pause the server, the rest above is read-only
-	 * while operations run; this table alone needs a lock. */
-	ldap_pvt_thread_mutex_t sessions_mutex;
-	Avlnode *sessions;
+	unsigned totp_max_failures;
+	unsigned long totp_backoff_max;
+	unsigned sasl_allowed;		/* APPPW_SASL_* bits */
 } apppw_info;
 
 #define APPPW_DEFAULT_MAX_COUNT		40
@@ -126,8 +136,21 @@ typedef struct apppw_info {
 #define APPPW_DEFAULT_TOTP_WINDOW	1
 #define APPPW_DEFAULT_PRECISION		300
 #define APPPW_MAX_COUNT_LIMIT		1000
+/* below five minutes, an attacker who knows the password would expect a
+ * right code within a year (see apppw_throttle.h and slapo-apppw(5)) */
+#define APPPW_BACKOFF_MAX_MIN		300
 #define APPPW_TOTP_STEP_LIMIT		300
 #define APPPW_TOTP_WINDOW_LIMIT		10
+
+/* SASL mechanisms that check no password the directory holds, which an
+ * administrator may let MFA-required entries bind with. Every other
+ * mechanism (PLAIN, LOGIN, DIGEST-MD5, CRAM-MD5, SCRAM-*, ...) proves the
+ * password alone. */
+static const struct berval apppw_sasl_names[] = {
+	BER_BVC( "EXTERNAL" ), BER_BVC( "GSSAPI" ), BER_BVC( "GSS-SPNEGO" ),
+	BER_BVC( "GS2-KRB5" ), BER_BVC( "GS2-IAKERB" ), BER_BVNULL
+};
+#define APPPW_SASL_DEFAULT	( 1U << 0 | 1U << 1 )	/* EXTERNAL GSSAPI */
 
 static const struct berval apppw_exop_create_oid =
 	BER_BVC( APPPW_OID_EXOP_CREATE );
@@ -155,66 +178,69 @@ apppw_session_free( void *p )
 }
 
 static void
-apppw_session_forget( apppw_info *ai, unsigned long connid )
+apppw_session_forget( unsigned long connid )
 {
 	apppw_session key = { .connid = connid }, *s;
 
-	ldap_pvt_thread_mutex_lock( &ai->sessions_mutex );
-	s = ldap_avl_delete( &ai->sessions, &key, apppw_session_cmp );
-	ldap_pvt_thread_mutex_unlock( &ai->sessions_mutex );
+	ldap_pvt_thread_mutex_lock( &apppw_sessions_mutex );
+	s = ldap_avl_delete( &apppw_sessions, &key, apppw_session_cmp );
+	ldap_pvt_thread_mutex_unlock( &apppw_sessions_mutex );
 	if ( s ) {
 		apppw_session_free( s );
 	}
 }
 
 static void
-apppw_session_remember( apppw_info *ai, Operation *op,
+apppw_session_remember( Operation *op, struct berval *ndn,
 	enum apppw_session_kind kind )
 {
 	apppw_session *s = ch_calloc( 1, sizeof(*s) );
 
 	s->connid = op->o_conn->c_connid;
-	ber_dupbv( &s->ndn, &op->o_req_ndn );
+	ber_dupbv( &s->ndn, ndn );
 	s->kind = kind;
-	ldap_pvt_thread_mutex_lock( &ai->sessions_mutex );
-	if ( ldap_avl_insert( &ai->sessions, s, apppw_session_cmp,
+	ldap_pvt_thread_mutex_lock( &apppw_sessions_mutex );
+	if ( ldap_avl_insert( &apppw_sessions, s, apppw_session_cmp,
 			ldap_avl_dup_error ) ) {
 		/* a concurrent bind on the same connection got there first */
-		s->kind = 0;
+		s->kind = APPPW_SESSION_NONE;
 	}
-	ldap_pvt_thread_mutex_unlock( &ai->sessions_mutex );
+	ldap_pvt_thread_mutex_unlock( &apppw_sessions_mutex );
 	if ( !s->kind ) {
 		apppw_session_free( s );
 	}
 }
 
-/* How the operation's identity authenticated, if it matters: a session
- * only counts while the connection is still bound as that entry. */
-static int
-apppw_session_kind( apppw_info *ai, Operation *op )
+/* How the connection's identity authenticated. The connection's, not the
+ * operation's: proxied authorization changes who an operation acts as,
+ * not how its connection proved who it is. A record counts while the
+ * connection is still bound, by a simple bind, as that entry: a SASL bind
+ * as the same entry proved something else. */
+static enum apppw_session_kind
+apppw_session_kind( Operation *op )
 {
+	Connection *c = op->o_conn;
 	apppw_session key, *s;
-	int kind = 0;
+	enum apppw_session_kind kind = APPPW_SESSION_NONE;
 
-	if ( !op->o_conn || BER_BVISEMPTY( &op->o_ndn ) ) {
-		return 0;
+	if ( !c || BER_BVISEMPTY( &c->c_ndn ) || !BER_BVISEMPTY( &c->c_authmech ) ) {
+		return APPPW_SESSION_NONE;
 	}
-	key.connid = op->o_conn->c_connid;
-	ldap_pvt_thread_mutex_lock( &ai->sessions_mutex );
-	s = ldap_avl_find( ai->sessions, &key, apppw_session_cmp );
-	if ( s && dn_match( &s->ndn, &op->o_ndn ) ) {
+	key.connid = c->c_connid;
+	ldap_pvt_thread_mutex_lock( &apppw_sessions_mutex );
+	s = ldap_avl_find( apppw_sessions, &key, apppw_session_cmp );
+	if ( s && dn_match( &s->ndn, &c->c_ndn ) ) {
 		kind = s->kind;
 	}
-	ldap_pvt_thread_mutex_unlock( &ai->sessions_mutex );
+	ldap_pvt_thread_mutex_unlock( &apppw_sessions_mutex );
 	return kind;
 }
 
 static int
 apppw_connection_destroy( BackendDB *be, Connection *conn )
 {
-	slap_overinst *on = (slap_overinst *)be->bd_info;
-
-	apppw_session_forget( on->on_bi.bi_private, conn->c_connid );
+	(void)be;
+	apppw_session_forget( conn->c_connid );
 	return 0;
 }
 
@@ -381,7 +407,10 @@ enum {
 	APPPW_CFG_PRECISION,
 	APPPW_CFG_REVOKE,
 	APPPW_CFG_KEY_FILE,
-	APPPW_CFG_SCOPE
+	APPPW_CFG_MAX_FAILURES,
+	APPPW_CFG_BACKOFF_MAX,
+	APPPW_CFG_SASL,
+	APPPW_CFG_SCOPE			/* last: the only one without a default */
 };
 
 static ConfigDriver apppw_cf_gen;
@@ -444,6 +473,24 @@ static ConfigTable apppw_cfg[] = {
 		"File of the server key that new app password hashes are keyed with",
 		APPPW_STRING ),
 	  NULL, { 0 } },
+	{ "apppw-totp-max-failures", "count", 2, 2, 0,
+	  ARG_MAGIC|ARG_INT|APPPW_CFG_MAX_FAILURES, apppw_cf_gen,
+	  APPPW_CFG_AT( 12, "olcApppwTOTPMaxFailures",
+		"Wrong TOTP codes, with the right password, before TOTP is "
+		"refused for a time step", APPPW_INT ),
+	  NULL, { 0 } },
+	{ "apppw-totp-backoff-max", "duration", 2, 2, 0,
+	  ARG_MAGIC|APPPW_CFG_BACKOFF_MAX, apppw_cf_gen,
+	  APPPW_CFG_AT( 13, "olcApppwTOTPBackoffMax",
+		"The longest TOTP lockout; lockouts in a row double up to it",
+		APPPW_STRING ),
+	  NULL, { 0 } },
+	{ "apppw-sasl-mechanisms", "mechanism> <...|none", 2, 0, 0,
+	  ARG_MAGIC|APPPW_CFG_SASL, apppw_cf_gen,
+	  APPPW_CFG_AT( 14, "olcApppwSASLMechanisms",
+		"SASL mechanisms that MFA-required entries may bind with",
+		APPPW_STRING ),
+	  NULL, { 0 } },
 	{ "apppw-scope", "name> <address/prefix|URL> <...", 3, 0, 0,
 	  ARG_MAGIC|APPPW_CFG_SCOPE, apppw_cf_gen,
 	  "( " APPPW_OID_ARC ".4.11 NAME 'olcApppwScope' "
@@ -459,8 +506,10 @@ static ConfigOCs apppw_ocs[] = {
 	  "SUP olcOverlayConfig "
 	  "MAY ( olcApppwEnabled $ olcApppwMaxCount $ olcApppwMaxAge $ "
 	  "olcApppwPasswordAlone $ olcApppwTOTPDigits $ olcApppwTOTPStep $ "
-	  "olcApppwTOTPWindow $ olcApppwLastUsedPrecision $ "
-	  "olcApppwRevokeOnPasswordChange $ olcApppwKeyFile $ olcApppwScope ) )",
+	  "olcApppwTOTPWindow $ olcApppwTOTPMaxFailures $ "
+	  "olcApppwTOTPBackoffMax $ olcApppwLastUsedPrecision $ "
+	  "olcApppwRevokeOnPasswordChange $ olcApppwKeyFile $ "
+	  "olcApppwSASLMechanisms $ olcApppwScope ) )",
 	  Cft_Overlay, apppw_cfg, NULL, NULL, NULL, NULL, NULL },
 	{ NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL }
 };
@@ -478,6 +527,13 @@ apppw_defaults( apppw_info *ai, int type )
 	case APPPW_CFG_TOTP_WINDOW: ai->totp_window = APPPW_DEFAULT_TOTP_WINDOW; break;
 	case APPPW_CFG_PRECISION: ai->lastused_precision = APPPW_DEFAULT_PRECISION; break;
 	case APPPW_CFG_REVOKE: ai->revoke_on_password_change = 0; break;
+	case APPPW_CFG_MAX_FAILURES:
+		ai->totp_max_failures = APPPW_THROTTLE_DEFAULT_MAX_FAILURES;
+		break;
+	case APPPW_CFG_BACKOFF_MAX:
+		ai->totp_backoff_max = APPPW_THROTTLE_DEFAULT_BACKOFF_MAX;
+		break;
+	case APPPW_CFG_SASL: ai->sasl_allowed = APPPW_SASL_DEFAULT; break;
 	case APPPW_CFG_KEY_FILE:
 		ch_free( ai->key_file );
 		ai->key_file = NULL;
@@ -487,30 +543,45 @@ apppw_defaults( apppw_info *ai, int type )
 	}
 }
 
+/* A configuration error: the message names the directive, goes to the
+ * client (cn=config) or slaptest, and to the log. */
+static int
+apppw_cf_fail( ConfigArgs *c, const char *fmt, ... )
+{
+	va_list ap;
+	int len;
+
+	len = snprintf( c->cr_msg, sizeof(c->cr_msg), "<%s> ", c->argv[0] );
+	va_start( ap, fmt );
+	vsnprintf( c->cr_msg + len, sizeof(c->cr_msg) - len, fmt, ap );
+	va_end( ap );
+	Debug( LDAP_DEBUG_ANY, "%s: %s\n", c->log, c->cr_msg );
+	return ARG_BAD_CONF;
+}
+
 static int
 apppw_cf_int_range( ConfigArgs *c, int *dst, int min, int max )
 {
 	if ( c->value_int < min || c->value_int > max ) {
-		snprintf( c->cr_msg, sizeof(c->cr_msg),
-			"<%s> must be between %d and %d", c->argv[0], min, max );
-		Debug( LDAP_DEBUG_ANY, "%s: %s\n", c->log, c->cr_msg );
-		return ARG_BAD_CONF;
+		return apppw_cf_fail( c, "must be between %d and %d", min, max );
 	}
 	*dst = c->value_int;
 	return 0;
 }
 
 static int
-apppw_cf_duration( ConfigArgs *c, unsigned long *dst )
+apppw_cf_duration( ConfigArgs *c, unsigned long *dst, unsigned long min,
+	unsigned long max )
 {
 	unsigned long t;
 
 	if ( lutil_parse_time( c->argv[1], &t ) ) {
-		snprintf( c->cr_msg, sizeof(c->cr_msg),
-			"<%s> takes a duration such as 3600, 90d or 1d12h, not \"%s\"",
-			c->argv[0], c->argv[1] );
-		Debug( LDAP_DEBUG_ANY, "%s: %s\n", c->log, c->cr_msg );
-		return ARG_BAD_CONF;
+		return apppw_cf_fail( c, "takes a duration such as 3600, 90d or "
+			"1d12h, not \"%s\"", c->argv[1] );
+	}
+	if ( t < min || t > max ) {
+		return apppw_cf_fail( c, "must be between %lu and %lu seconds",
+			min, max );
 	}
 	*dst = t;
 	return 0;
@@ -531,23 +602,68 @@ apppw_cf_emit_duration( ConfigArgs *c, unsigned long t )
 }
 
 static int
+apppw_cf_emit_sasl( ConfigArgs *c, unsigned allowed )
+{
+	char buf[128], *p = buf;
+	struct berval bv;
+	int i;
+
+	for ( i = 0; !BER_BVISNULL( &apppw_sasl_names[i] ); i++ ) {
+		if ( allowed & 1U << i ) {
+			if ( p != buf ) {
+				*p++ = ' ';
+			}
+			p = lutil_strcopy( p, apppw_sasl_names[i].bv_val );
+		}
+	}
+	if ( p == buf ) {
+		p = lutil_strcopy( p, "none" );
+	}
+	ber_str2bv( buf, p - buf, 0, &bv );
+	value_add_one( &c->rvalue_vals, &bv );
+	return 0;
+}
+
+static int
+apppw_cf_sasl( ConfigArgs *c, unsigned *allowed )
+{
+	unsigned bits = 0;
+	int i, j;
+
+	if ( c->argc == 2 && !strcasecmp( c->argv[1], "none" ) ) {
+		*allowed = 0;
+		return 0;
+	}
+	for ( i = 1; i < c->argc; i++ ) {
+		for ( j = 0; !BER_BVISNULL( &apppw_sasl_names[j] ) &&
+				strcasecmp( c->argv[i], apppw_sasl_names[j].bv_val ); j++ )
+			;
+		if ( BER_BVISNULL( &apppw_sasl_names[j] ) ) {
+			return apppw_cf_fail( c, "\"%s\" checks a password, or is "
+				"unknown: MFA-required entries may bind with EXTERNAL, "
+				"GSSAPI, GSS-SPNEGO, GS2-KRB5, GS2-IAKERB, or \"none\" "
+				"of them", c->argv[i] );
+		}
+		bits |= 1U << j;
+	}
+	*allowed = bits;
+	return 0;
+}
+
+static int
 apppw_cf_scope_add( ConfigArgs *c, apppw_info *ai )
 {
 	apppw_scope *sc, **tail;
 	char *text, *p;
-	int i, nurls = 0;
+	int i;
 	size_t len;
 
 	if ( apppw_scope_check( c->argv[1], strlen( c->argv[1] ) ) != APPPW_REC_OK ) {
-		snprintf( c->cr_msg, sizeof(c->cr_msg), "<%s> scope name \"%s\": "
-			"1 to %d of a-z, 0-9, '-' and '_', starting with a letter",
-			c->argv[0], c->argv[1], APPPW_SCOPE_MAX );
-		goto bad;
+		return apppw_cf_fail( c, "scope name \"%s\": %s", c->argv[1],
+			apppw_record_strerror( APPPW_REC_BAD_SCOPE ) );
 	}
 	if ( apppw_scope_find( ai, c->argv[1] ) ) {
-		snprintf( c->cr_msg, sizeof(c->cr_msg),
-			"<%s> scope \"%s\" is already defined", c->argv[0], c->argv[1] );
-		goto bad;
+		return apppw_cf_fail( c, "scope \"%s\" is already defined", c->argv[1] );
 	}
 	sc = ch_calloc( 1, sizeof(*sc) );
 	sc->name = ch_strdup( c->argv[1] );
@@ -559,24 +675,20 @@ apppw_cf_scope_add( ConfigArgs *c, apppw_info *ai )
 
 			/* a URL no listener can have would silently admit nobody */
 			if ( ldap_url_parse( c->argv[i], &lud ) != LDAP_URL_SUCCESS ) {
-				snprintf( c->cr_msg, sizeof(c->cr_msg), "<%s> scope \"%s\": "
-					"\"%s\" is not a valid listener URL (ldap://, ldaps:// "
-					"or ldapi://)", c->argv[0], c->argv[1], c->argv[i] );
 				apppw_scope_free( sc );
-				goto bad;
+				return apppw_cf_fail( c, "scope \"%s\": \"%s\" is not a "
+					"valid listener URL (ldap://, ldaps:// or ldapi://)",
+					c->argv[1], c->argv[i] );
 			}
 			ldap_free_urldesc( lud );
 			ber_str2bv( c->argv[i], 0, 1, &url );
 			apppw_url_trim( &url );
 			ber_bvarray_add( &sc->urls, &url );
-			nurls++;
 		} else if ( apppw_net_parse( c->argv[i], &sc->nets[sc->nnets] ) ) {
-			snprintf( c->cr_msg, sizeof(c->cr_msg), "<%s> scope \"%s\": "
-				"\"%s\" is neither an IPv4/IPv6 address or network "
-				"(address/prefix) nor a listener URL",
-				c->argv[0], c->argv[1], c->argv[i] );
 			apppw_scope_free( sc );
-			goto bad;
+			return apppw_cf_fail( c, "scope \"%s\": \"%s\" is neither an "
+				"IPv4/IPv6 address or network (address/prefix) nor a "
+				"listener URL", c->argv[1], c->argv[i] );
 		} else {
 			sc->nnets++;
 		}
@@ -601,10 +713,6 @@ apppw_cf_scope_add( ConfigArgs *c, apppw_info *ai )
 	sc->next = *tail;
 	*tail = sc;
 	return 0;
-
-bad:
-	Debug( LDAP_DEBUG_ANY, "%s: %s\n", c->log, c->cr_msg );
-	return ARG_BAD_CONF;
 }
 
 static int
@@ -643,6 +751,13 @@ apppw_cf_gen( ConfigArgs *c )
 			}
 			c->value_string = ch_strdup( ai->key_file );
 			return 0;
+		case APPPW_CFG_MAX_FAILURES:
+			c->value_int = ai->totp_max_failures;
+			return 0;
+		case APPPW_CFG_BACKOFF_MAX:
+			return apppw_cf_emit_duration( c, ai->totp_backoff_max );
+		case APPPW_CFG_SASL:
+			return apppw_cf_emit_sasl( c, ai->sasl_allowed );
 		case APPPW_CFG_SCOPE:
 			/* X-ORDERED values are emitted with their index, as other
 			 * overlays do: without it, slaptest's conversion stores
@@ -686,18 +801,15 @@ apppw_cf_gen( ConfigArgs *c )
 	case APPPW_CFG_MAX_COUNT:
 		return apppw_cf_int_range( c, &ai->max_count, 1, APPPW_MAX_COUNT_LIMIT );
 	case APPPW_CFG_MAX_AGE:
-		return apppw_cf_duration( c, &ai->max_age );
+		return apppw_cf_duration( c, &ai->max_age, 0, ULONG_MAX );
 	case APPPW_CFG_PASSWORD_ALONE:
 		if ( !strcasecmp( c->argv[1], "refuse" ) ) {
 			ai->password_alone = 0;
 		} else if ( !strcasecmp( c->argv[1], "allow" ) ) {
 			ai->password_alone = 1;
 		} else {
-			snprintf( c->cr_msg, sizeof(c->cr_msg),
-				"<%s> takes \"refuse\" or \"allow\", not \"%s\"",
-				c->argv[0], c->argv[1] );
-			Debug( LDAP_DEBUG_ANY, "%s: %s\n", c->log, c->cr_msg );
-			return ARG_BAD_CONF;
+			return apppw_cf_fail( c, "takes \"refuse\" or \"allow\", "
+				"not \"%s\"", c->argv[1] );
 		}
 		return 0;
 	case APPPW_CFG_TOTP_DIGITS:
@@ -709,7 +821,7 @@ apppw_cf_gen( ConfigArgs *c )
 		return apppw_cf_int_range( c, &ai->totp_window, 0,
 			APPPW_TOTP_WINDOW_LIMIT );
 	case APPPW_CFG_PRECISION:
-		return apppw_cf_duration( c, &ai->lastused_precision );
+		return apppw_cf_duration( c, &ai->lastused_precision, 0, ULONG_MAX );
 	case APPPW_CFG_REVOKE:
 		ai->revoke_on_password_change = c->value_int;
 		return 0;
@@ -717,9 +829,7 @@ apppw_cf_gen( ConfigArgs *c )
 		unsigned char key[APPPW_KEY_LEN];
 
 		if ( apppw_key_load( c->value_string, key, &why ) ) {
-			snprintf( c->cr_msg, sizeof(c->cr_msg), "<%s> \"%s\": %s",
-				c->argv[0], c->value_string, why );
-			Debug( LDAP_DEBUG_ANY, "%s: %s\n", c->log, c->cr_msg );
+			apppw_cf_fail( c, "\"%s\": %s", c->value_string, why );
 			ch_free( c->value_string );
 			return ARG_BAD_CONF;
 		}
@@ -730,6 +840,20 @@ apppw_cf_gen( ConfigArgs *c )
 		ai->key_file = c->value_string;
 		return 0;
 	}
+	case APPPW_CFG_MAX_FAILURES: {
+		int n = 0;
+
+		if ( apppw_cf_int_range( c, &n, 1, APPPW_THROTTLE_MAX_FAILURES_LIMIT ) ) {
+			return ARG_BAD_CONF;
+		}
+		ai->totp_max_failures = n;
+		return 0;
+	}
+	case APPPW_CFG_BACKOFF_MAX:
+		return apppw_cf_duration( c, &ai->totp_backoff_max,
+			APPPW_BACKOFF_MAX_MIN, APPPW_THROTTLE_BACKOFF_MAX_LIMIT );
+	case APPPW_CFG_SASL:
+		return apppw_cf_sasl( c, &ai->sasl_allowed );
 	case APPPW_CFG_SCOPE:
 		return apppw_cf_scope_add( c, ai );
 	}
@@ -737,6 +861,34 @@ apppw_cf_gen( ConfigArgs *c )
 }
 
 /* ---- helpers ----------------------------------------------------------- */
+
+/* slapd's packets, BER and any levels write every request, passwords and
+ * codes included, to the log: said once each time they are turned on. */
+static void
+apppw_warn_loglevel( void )
+{
+	static int warned;
+	int level = ( slap_debug | ldap_syslog ) &
+		( LDAP_DEBUG_PACKETS | LDAP_DEBUG_BER );
+
+	if ( __atomic_exchange_n( &warned, level, __ATOMIC_RELAXED ) != level && level ) {
+		Debug( LDAP_DEBUG_ANY, "apppw: warning: loglevel packets, BER or any "
+			"writes every password, app password and TOTP code to the log; "
+			"never run production with them\n" );
+	}
+}
+
+static const char *
+apppw_text( Operation *op, const char *fmt, ... )
+{
+	char *buf = op->o_tmpalloc( SLAP_TEXT_BUFLEN, op->o_tmpmemctx );
+	va_list ap;
+
+	va_start( ap, fmt );
+	vsnprintf( buf, SLAP_TEXT_BUFLEN, fmt, ap );
+	va_end( ap );
+	return buf;
+}
 
 static int
 apppw_entry_mfa( Entry *e )
@@ -770,6 +922,23 @@ apppw_free_added_mods( Modifications **list, Modifications *ours, int nmods )
 	}
 }
 
+/* Marks the overlay's own writes, which the write rules let through: they
+ * run on the client's connection, whose session may be an app password's. */
+static char apppw_internal_op;
+
+static int
+apppw_is_internal( Operation *op )
+{
+	slap_callback *sc;
+
+	for ( sc = op->o_callback; sc; sc = sc->sc_next ) {
+		if ( sc->sc_private == &apppw_internal_op ) {
+			return 1;
+		}
+	}
+	return 0;
+}
+
 /* Writes the overlay makes itself (last use, TOTP step), as the rootdn
  * through the whole overlay stack, so that syncprov replicates them. On a
  * consumer they go through the frontend with the Relax control, so that
@@ -782,7 +951,8 @@ apppw_internal_modify( Operation *op, slap_overinst *on, struct berval *ndn,
 	Operation op2 = *op;
 	Opheader oh = *op->o_hdr;
 	SlapReply rs2 = { REP_RESULT };
-	slap_callback cb = { .sc_response = slap_null_cb };
+	slap_callback cb = { .sc_response = slap_null_cb,
+		.sc_private = &apppw_internal_op };
 	LDAPControl relax, *ctrls[2] = { &relax, NULL };
 
 	op2.o_hdr = &oh;
@@ -845,13 +1015,21 @@ apppw_mod_init( Modifications *m, AttributeDescription *ad, short op,
 
 /* ---- bind -------------------------------------------------------------- */
 
-/* What a bind found: why it was refused, for the log alone (the client
- * is told nothing), or the write that its success needs. Writes wait until
- * the entry is released, as slapo-otp and lastbind do. */
+/* What the credentials of a bind to an MFA-required entry turned out to
+ * be, from the entry alone: an app password that checked, or a TOTP code
+ * and its verdict. The password is checked later, by slapd, for every
+ * code: neither the result nor its timing may tell whether it was right.
+ * Writes wait until the entry is released, as slapo-otp and lastbind do. */
 typedef struct apppw_bind_state {
-	const char *why;
-	char id[APPPW_ID_LEN + 1];
+	enum apppw_session_kind kind;	/* APP: an app password that checked */
+	const char *why;		/* refused: the reason, for the log alone */
+	char id[APPPW_ID_LEN + 1];	/* the app password tried, if any */
 	apppw_record rec;
+	int code_given;			/* the credentials end with a code */
+	int code_counts;		/* a wrong one is a guess: a secret exists */
+	int code_ok;			/* right, in the window, not used before */
+	const char *code_why;		/* if not, why */
+	struct berval dn, ndn;		/* the entry's */
 	AttributeDescription *write_ad;	/* NULL: nothing to write */
 	BerVarray old_values;		/* deleted by value; NULL if none */
 	char new_value[32];
@@ -958,40 +1136,40 @@ apppw_check_app_password( Operation *op, apppw_info *ai, Entry *e,
 	return 0;
 }
 
-/* The password immediately followed by the TOTP code. The password goes
- * through slapd's own check of userPassword (every scheme, ACL auth), the
- * code through liboath. The code's step is then written by value, so that
- * of two binds racing with one code only one can win. */
-static int
-apppw_check_password_totp( Operation *op, apppw_info *ai, Entry *e,
-	apppw_bind_state *bs )
+/* Whether the credentials end with a TOTP code, and whether it is right:
+ * the code's step must be newer than the last accepted one. On success the
+ * step is planned to be written by value, so that of two binds racing with
+ * one code only one can win. */
+static void
+apppw_check_code( Operation *op, apppw_info *ai, Entry *e, apppw_bind_state *bs )
 {
-	struct berval *cred = &op->orb_cred, pw;
-	Attribute *a_pw, *a_secret, *a_last;
-	const char *code, *text = NULL;
+	struct berval *cred = &op->orb_cred;
+	Attribute *a_secret, *a_last;
+	const char *code;
 	int64_t last = -1, step;
 	ber_len_t i, digits = ai->totp_digits;
 
 	if ( cred->bv_len <= digits ) {
-		bs->why = "password alone (too short to end with a TOTP code)";
-		return -1;
+		bs->code_why = "password alone (too short to end with a TOTP code)";
+		return;
 	}
 	code = cred->bv_val + cred->bv_len - digits;
 	for ( i = 0; i < digits; i++ ) {
 		if ( code[i] < '0' || code[i] > '9' ) {
-			bs->why = "password alone (no TOTP code at the end)";
-			return -1;
+			bs->code_why = "password alone (no TOTP code at the end)";
+			return;
 		}
 	}
+	bs->code_given = 1;
 	a_secret = attr_find( e->e_attrs, ad_totp_secret );
 	if ( !a_secret || !a_secret->a_numvals ) {
-		bs->why = "no TOTP secret is enrolled";
-		return -1;
+		bs->code_why = "no TOTP secret is enrolled";
+		return;
 	}
-	a_pw = attr_find( e->e_attrs, slap_schema.si_ad_userPassword );
-	if ( !a_pw ) {
-		bs->why = "the entry has no userPassword";
-		return -1;
+	if ( apppw_totp_secret_check( a_secret->a_vals[0].bv_val,
+			a_secret->a_vals[0].bv_len ) != APPPW_TOTP_SECRET_OK ) {
+		bs->code_why = "the stored TOTP secret is malformed or too long";
+		return;
 	}
 	a_last = attr_find( e->e_attrs, ad_totp_last );
 	if ( a_last && a_last->a_numvals ) {
@@ -1004,15 +1182,20 @@ apppw_check_password_totp( Operation *op, apppw_info *ai, Entry *e,
 	if ( apppw_totp_check( a_secret->a_vals[0].bv_val,
 			a_secret->a_vals[0].bv_len, code, digits, op->o_time,
 			ai->totp_step, digits, ai->totp_window, last, &step ) ) {
-		bs->why = "wrong, replayed or out-of-window TOTP code";
-		return -1;
+		/* a code that was right but is used up is not a guess: a
+		 * client that sends its code twice must not lock its owner out */
+		if ( last >= 0 && !apppw_totp_check( a_secret->a_vals[0].bv_val,
+				a_secret->a_vals[0].bv_len, code, digits, op->o_time,
+				ai->totp_step, digits, ai->totp_window, -1, &step ) ) {
+			bs->code_why = "replayed TOTP code";
+		} else {
+			bs->code_why = "wrong or out-of-window TOTP code";
+			bs->code_counts = 1;
+		}
+		return;
 	}
-	pw.bv_val = cred->bv_val;
-	pw.bv_len = cred->bv_len - digits;
-	if ( slap_passwd_check( op, e, a_pw, &pw, &text ) ) {
-		bs->why = "wrong password (the TOTP code was right)";
-		return -1;
-	}
+	bs->code_counts = 1;
+	bs->code_ok = 1;
 	if ( a_last && a_last->a_numvals ) {
 		apppw_bvarray_add_copy( &bs->old_values, &a_last->a_vals[0],
 			op->o_tmpmemctx );
@@ -1020,7 +1203,30 @@ apppw_check_password_totp( Operation *op, apppw_info *ai, Entry *e,
 	snprintf( bs->new_value, sizeof(bs->new_value), "%lld",
 		(long long)step * ai->totp_step );
 	bs->write_ad = ad_totp_last;
-	return 0;
+}
+
+/* What the credentials are, from the entry: an app password is tried
+ * first; if it fails (a password and code can look like one, rarely), they
+ * are read as a password followed by a code. */
+static void
+apppw_examine( Operation *op, apppw_info *ai, Entry *e, apppw_bind_state *bs )
+{
+	char norm[APPPW_PASSWORD_LEN + 1];
+	int app_form;
+
+	ber_dupbv_x( &bs->dn, &e->e_name, op->o_tmpmemctx );
+	ber_dupbv_x( &bs->ndn, &e->e_nname, op->o_tmpmemctx );
+	app_form = !apppw_normalize( op->orb_cred.bv_val, op->orb_cred.bv_len, norm );
+	if ( app_form && !apppw_check_app_password( op, ai, e, norm, bs ) ) {
+		bs->kind = APPPW_SESSION_APP;
+	}
+	apppw_wipe( norm, sizeof(norm) );
+	if ( bs->kind != APPPW_SESSION_APP ) {
+		apppw_check_code( op, ai, e, bs );
+		if ( !app_form ) {
+			bs->why = bs->code_why;
+		}
+	}
 }
 
 /* How a write by value fails when another write got there first: the old
@@ -1050,120 +1256,224 @@ apppw_write_state( Operation *op, slap_overinst *on, struct berval *ndn,
 	return apppw_internal_modify( op, on, ndn, &mods[0], 2, NULL );
 }
 
+/* Show a bind that apppw answers itself to the overlays configured below
+ * it, as overlay_op_walk() shows it to every overlay before the backend:
+ * slapo-ppolicy there refuses a locked account and counts the result.
+ * SLAP_CB_CONTINUE if they all let it through, else what the first that
+ * answered returned. */
+static int
+apppw_walk_below( Operation *op, SlapReply *rs, slap_overinst *on )
+{
+	slap_overinst *below;
+	int rc = SLAP_CB_CONTINUE;
+
+	for ( below = on->on_next; below; below = below->on_next ) {
+		if ( ( below->on_bi.bi_flags & SLAPO_BFLAG_DISABLED ) ||
+				!below->on_bi.bi_op_bind ) {
+			continue;
+		}
+		op->o_bd->bd_info = (BackendInfo *)below;
+		rc = below->on_bi.bi_op_bind( op, rs );
+		if ( rc != SLAP_CB_CONTINUE ) {
+			break;
+		}
+	}
+	op->o_bd->bd_info = (BackendInfo *)on;
+	return rc == SLAP_CB_BYPASS ? SLAP_CB_CONTINUE : rc;
+}
+
+/* Whether the overlays below answered a bind: with a refusal, already
+ * sent; a success left unsent is apppw's to send or refuse. */
+static int
+apppw_answered_below( int rc )
+{
+	return rc != SLAP_CB_CONTINUE && rc != LDAP_SUCCESS;
+}
+
+static int
+apppw_refuse( Operation *op, SlapReply *rs )
+{
+	send_ldap_error( op, rs, LDAP_INVALID_CREDENTIALS, NULL );
+	return LDAP_INVALID_CREDENTIALS;
+}
+
+/* The bind succeeds as the entry: the frontend sends the result and makes
+ * the connection's identity, and the session's kind is kept for the write
+ * rules. */
+static int
+apppw_accept( Operation *op, apppw_bind_state *bs )
+{
+	if ( BER_BVISEMPTY( &op->orb_edn ) ) {
+		ber_dupbv( &op->orb_edn, &bs->dn );
+	}
+	apppw_session_remember( op, &bs->ndn, bs->kind );
+	return LDAP_SUCCESS;
+}
+
+/* An app password that checked. */
+static int
+apppw_bind_app( Operation *op, SlapReply *rs, slap_overinst *on,
+	apppw_bind_state *bs )
+{
+	int rc = apppw_walk_below( op, rs, on );
+
+	if ( apppw_answered_below( rc ) ) {
+		Debug( LDAP_DEBUG_STATS, "%s apppw: BIND dn=\"%s\" app password "
+			"id=%s refused by an overlay below apppw (%d)\n",
+			op->o_log_prefix, bs->dn.bv_val, bs->rec.id, rc );
+		return rc;
+	}
+	/* a lost race: a concurrent bind recorded the same last use */
+	if ( bs->write_ad && ( rc = apppw_write_state( op, on, &bs->ndn, bs ) ) !=
+			LDAP_SUCCESS && !apppw_lost_race( rc ) ) {
+		Debug( LDAP_DEBUG_STATS, "%s apppw: BIND dn=\"%s\" cannot record "
+			"the last use of app password id=%s (%s)%s\n",
+			op->o_log_prefix, bs->dn.bv_val, bs->rec.id,
+			ldap_err2string( rc ), SLAP_SHADOW( op->o_bd ) ?
+			"; a consumer forwards it with updateref and the chain overlay" : "" );
+	}
+	Debug( LDAP_DEBUG_STATS, "%s apppw: BIND dn=\"%s\" app password id=%s "
+		"label=\"%s\" peer=%s\n",
+		op->o_log_prefix, bs->dn.bv_val, bs->rec.id, bs->rec.label,
+		op->o_conn->c_peer_name.bv_val );
+	return apppw_accept( op, bs );
+}
+
+/* A password followed by a TOTP code. The password goes down the overlay
+ * stack to the backend as any password would: slapd checks it (every
+ * scheme, the auth ACL), and the overlays below see the bind. Only the
+ * backend's success, left unsent, is apppw's to turn into a refusal, before
+ * the frontend makes the connection's identity; every overlay's callback
+ * then sees the refusal. Failures of the code count only once the password
+ * is known to be right, so nobody without it can lock its owner out. */
+static int
+apppw_bind_code( Operation *op, SlapReply *rs, slap_overinst *on,
+	apppw_bind_state *bs )
+{
+	apppw_info *ai = on->on_bi.bi_private;
+	apppw_throttle_policy policy = { ai->totp_max_failures, ai->totp_step,
+		ai->totp_backoff_max };
+	apppw_throttle_report tr;
+	struct berval cred = op->orb_cred;
+	char until[16];
+	int rc;
+
+	op->orb_cred.bv_len -= ai->totp_digits;
+	rc = overlay_op_walk( op, rs, op_bind, on->on_info, on->on_next );
+	op->orb_cred = cred;
+	op->o_bd->bd_info = (BackendInfo *)on;
+	if ( rc != LDAP_SUCCESS ) {
+		Debug( LDAP_DEBUG_STATS, "%s apppw: BIND dn=\"%s\" refused: wrong "
+			"password, or a password policy (%d); the TOTP code was %s\n",
+			op->o_log_prefix, bs->dn.bv_val, rc, bs->code_ok ? "right" : "not right" );
+		return rc;
+	}
+	if ( !bs->code_counts ) {
+		Debug( LDAP_DEBUG_STATS, "%s apppw: BIND dn=\"%s\" refused: %s\n",
+			op->o_log_prefix, bs->dn.bv_val, bs->code_why );
+		return apppw_refuse( op, rs );
+	}
+
+	switch ( apppw_throttle_attempt( bs->ndn.bv_val, bs->ndn.bv_len,
+			op->o_time, bs->code_ok, &policy, &tr ) ) {
+	case APPPW_THROTTLE_REFUSED:
+		if ( tr.log ) {
+			apppw_time_format( tr.until, until );
+			Debug( LDAP_DEBUG_STATS, "%s apppw: BIND dn=\"%s\" refused: "
+				"TOTP locked until %s after wrong codes (lockout %u in a "
+				"row; further refusals until then are not logged) peer=%s\n",
+				op->o_log_prefix, bs->dn.bv_val, until, tr.lockouts,
+				op->o_conn->c_peer_name.bv_val );
+		}
+		return apppw_refuse( op, rs );
+	case APPPW_THROTTLE_COUNTED:
+		Debug( LDAP_DEBUG_STATS, "%s apppw: BIND dn=\"%s\" refused: %s "
+			"(%u of %u before a lockout) peer=%s\n",
+			op->o_log_prefix, bs->dn.bv_val, bs->code_why, tr.failures,
+			ai->totp_max_failures, op->o_conn->c_peer_name.bv_val );
+		return apppw_refuse( op, rs );
+	case APPPW_THROTTLE_LOCKED_NOW:
+		apppw_time_format( tr.until, until );
+		Debug( LDAP_DEBUG_STATS, "%s apppw: BIND dn=\"%s\" refused: %s; "
+			"TOTP locked until %s (lockout %u in a row; %lu refusals not "
+			"logged before) peer=%s\n",
+			op->o_log_prefix, bs->dn.bv_val, bs->code_why, until,
+			tr.lockouts, tr.unlogged, op->o_conn->c_peer_name.bv_val );
+		return apppw_refuse( op, rs );
+	case APPPW_THROTTLE_PASS:
+		break;
+	}
+
+	/* unrecorded, the code's step could be used again */
+	if ( ( rc = apppw_write_state( op, on, &bs->ndn, bs ) ) != LDAP_SUCCESS ) {
+		Debug( LDAP_DEBUG_STATS, "%s apppw: BIND dn=\"%s\" refused: %s "
+			"(%s)%s\n", op->o_log_prefix, bs->dn.bv_val,
+			apppw_lost_race( rc ) ? "the TOTP code was used by a concurrent "
+				"bind" : "cannot record the TOTP step",
+			ldap_err2string( rc ), SLAP_SHADOW( op->o_bd ) ? "; a consumer "
+				"forwards it with updateref and the chain overlay" : "" );
+		return apppw_refuse( op, rs );
+	}
+	Debug( LDAP_DEBUG_STATS, "%s apppw: BIND dn=\"%s\" password and TOTP "
+		"code, step at %s, peer=%s\n", op->o_log_prefix, bs->dn.bv_val,
+		bs->new_value, op->o_conn->c_peer_name.bv_val );
+	bs->kind = APPPW_SESSION_MFA;
+	return apppw_accept( op, bs );
+}
+
 static int
 apppw_op_bind( Operation *op, SlapReply *rs )
 {
 	slap_overinst *on = (slap_overinst *)op->o_bd->bd_info;
 	apppw_info *ai = on->on_bi.bi_private;
-	apppw_bind_state bs = { 0 }, totp = { 0 };
-	char norm[APPPW_PASSWORD_LEN + 1] = "";
-	enum apppw_session_kind kind = 0;
-	struct berval dn = BER_BVNULL, ndn = BER_BVNULL;
+	apppw_bind_state bs = { 0 };
 	Entry *e = NULL;
-	int rc = SLAP_CB_CONTINUE, app_form, write_rc;
+	int rc;
 
 	if ( op->orb_method != LDAP_AUTH_SIMPLE || BER_BVISEMPTY( &op->orb_cred ) ) {
 		return SLAP_CB_CONTINUE;
 	}
 	/* whatever this bind does, the connection's old identity is gone */
-	apppw_session_forget( ai, op->o_conn->c_connid );
+	apppw_session_forget( op->o_conn->c_connid );
+	apppw_warn_loglevel();
 
 	op->o_bd->bd_info = (BackendInfo *)on->on_info;
-	if ( be_entry_get_rw( op, &op->o_req_ndn, NULL, NULL, 0, &e ) != LDAP_SUCCESS ) {
-		e = NULL;
-		goto done;
+	rc = be_entry_get_rw( op, &op->o_req_ndn, NULL, NULL, 0, &e );
+	if ( rc == LDAP_SUCCESS && apppw_entry_mfa( e ) ) {
+		apppw_examine( op, ai, e, &bs );
 	}
-	if ( !apppw_entry_mfa( e ) ) {
-		goto done;
+	if ( rc == LDAP_SUCCESS ) {
+		be_entry_release_r( op, e );
+	}
+	op->o_bd->bd_info = (BackendInfo *)on;
+	/* not MFA-required: the backend decides, and no app password counts */
+	if ( BER_BVISNULL( &bs.ndn ) ) {
+		return SLAP_CB_CONTINUE;
 	}
 
-	/* An app password that fails is still tried as password and code: a
-	 * password+code can look like an app password, rarely, and must not
-	 * lock its owner out. */
-	app_form = !apppw_normalize( op->orb_cred.bv_val, op->orb_cred.bv_len, norm );
-	if ( app_form && !apppw_check_app_password( op, ai, e, norm, &bs ) ) {
-		kind = APPPW_SESSION_APP;
-	} else if ( !apppw_check_password_totp( op, ai, e, &totp ) ) {
-		kind = APPPW_SESSION_MFA;
-		bs = totp;
-	} else if ( !app_form ) {
-		bs.why = totp.why;
-	}
-	apppw_wipe( norm, sizeof(norm) );
-
-	if ( !kind && ai->password_alone ) {
+	if ( bs.kind == APPPW_SESSION_APP ) {
+		rc = apppw_bind_app( op, rs, on, &bs );
+	} else if ( bs.code_given && ( bs.code_ok || !ai->password_alone ) ) {
+		rc = apppw_bind_code( op, rs, on, &bs );
+	} else if ( ai->password_alone ) {
 		Debug( LDAP_DEBUG_STATS, "%s apppw: BIND dn=\"%s\" neither app "
 			"password nor TOTP code (%s); apppw-password-alone allow: "
 			"the password alone is checked\n",
-			op->o_log_prefix, e->e_name.bv_val, bs.why );
-		goto done;
-	}
-	if ( !kind ) {
-		Debug( LDAP_DEBUG_STATS, "%s apppw: BIND dn=\"%s\" refused: %s%s%s\n",
-			op->o_log_prefix, e->e_name.bv_val, bs.why,
-			app_form ? " id=" : "", app_form ? bs.id : "" );
-		rc = LDAP_INVALID_CREDENTIALS;
-		goto done;
-	}
-
-	ber_dupbv_x( &dn, &e->e_name, op->o_tmpmemctx );
-	ber_dupbv_x( &ndn, &e->e_nname, op->o_tmpmemctx );
-	be_entry_release_r( op, e );
-	e = NULL;
-
-	if ( bs.write_ad &&
-			( write_rc = apppw_write_state( op, on, &ndn, &bs ) ) != LDAP_SUCCESS ) {
-		const char *forward = SLAP_SHADOW( op->o_bd ) ? "; a consumer "
-			"forwards it with updateref and the chain overlay" : "";
-
-		/* unrecorded, the code's step could be used again */
-		if ( kind == APPPW_SESSION_MFA ) {
-			Debug( LDAP_DEBUG_STATS, "%s apppw: BIND dn=\"%s\" refused: %s "
-				"(%s)%s\n", op->o_log_prefix, dn.bv_val,
-				apppw_lost_race( write_rc ) ? "the TOTP code was used by "
-					"a concurrent bind" : "cannot record the TOTP step",
-				ldap_err2string( write_rc ), forward );
-			rc = LDAP_INVALID_CREDENTIALS;
-			goto done;
-		}
-		/* a lost race: a concurrent bind recorded the same last use */
-		if ( !apppw_lost_race( write_rc ) ) {
-			Debug( LDAP_DEBUG_STATS, "%s apppw: BIND dn=\"%s\" cannot "
-				"record the last use of app password id=%s (%s)%s\n",
-				op->o_log_prefix, dn.bv_val, bs.rec.id,
-				ldap_err2string( write_rc ), forward );
-		}
-	}
-
-	if ( kind == APPPW_SESSION_APP ) {
-		Debug( LDAP_DEBUG_STATS, "%s apppw: BIND dn=\"%s\" app password id=%s "
-			"label=\"%s\" peer=%s\n",
-			op->o_log_prefix, dn.bv_val, bs.rec.id, bs.rec.label,
-			op->o_conn->c_peer_name.bv_val );
+			op->o_log_prefix, bs.dn.bv_val, bs.why ? bs.why : bs.code_why );
+		rc = SLAP_CB_CONTINUE;
 	} else {
-		Debug( LDAP_DEBUG_STATS, "%s apppw: BIND dn=\"%s\" password and TOTP "
-			"code, step at %s, peer=%s\n", op->o_log_prefix, dn.bv_val,
-			bs.new_value, op->o_conn->c_peer_name.bv_val );
+		rc = apppw_walk_below( op, rs, on );
+		Debug( LDAP_DEBUG_STATS, "%s apppw: BIND dn=\"%s\" refused: %s%s%s\n",
+			op->o_log_prefix, bs.dn.bv_val, bs.why,
+			bs.id[0] ? " id=" : "", bs.id );
+		if ( !apppw_answered_below( rc ) ) {
+			rc = apppw_refuse( op, rs );
+		}
 	}
-	ber_dupbv( &op->orb_edn, &dn );
-	apppw_session_remember( ai, op, kind );
-	rc = LDAP_SUCCESS;
 
-done:
-	if ( e ) {
-		be_entry_release_r( op, e );
-	}
-	if ( totp.old_values != bs.old_values ) {
-		ber_bvarray_free_x( totp.old_values, op->o_tmpmemctx );
-	}
 	ber_bvarray_free_x( bs.old_values, op->o_tmpmemctx );
-	op->o_tmpfree( dn.bv_val, op->o_tmpmemctx );
-	op->o_tmpfree( ndn.bv_val, op->o_tmpmemctx );
-	apppw_wipe( &bs.rec, sizeof(bs.rec) );
-	op->o_bd->bd_info = (BackendInfo *)on;
-	if ( rc == LDAP_INVALID_CREDENTIALS ) {
-		send_ldap_error( op, rs, LDAP_INVALID_CREDENTIALS, NULL );
-	}
+	op->o_tmpfree( bs.dn.bv_val, op->o_tmpmemctx );
+	op->o_tmpfree( bs.ndn.bv_val, op->o_tmpmemctx );
 	return rc;
 }
 
@@ -1172,6 +1482,13 @@ done:
 static const char apppw_txt_app_session[] =
 	"apppw: this session authenticated with an app password: it may read, "
 	"but not change passwords, app passwords or MFA settings";
+static const char apppw_txt_needs_mfa_session[] =
+	"apppw: this session's account is MFA-required: changing passwords, "
+	"app passwords or MFA settings needs a simple bind with the password "
+	"followed by a TOTP code";
+static const char apppw_txt_rdn[] =
+	"apppw: passwords, app passwords, the MFA flag and TOTP attributes "
+	"cannot be part of an entry's name";
 static const char apppw_txt_need_mfa[] =
 	"apppw: app passwords need MFA: this entry's apppwMFARequired is not TRUE";
 static const char apppw_txt_disabled[] =
@@ -1179,24 +1496,149 @@ static const char apppw_txt_disabled[] =
 static const char apppw_txt_expired[] =
 	"apppw: the app password's expiry is in the past";
 
+/* The attributes that make an account: passwords, app passwords, the MFA
+ * flag and TOTP state, with their subtypes and options. */
 static int
 apppw_is_protected( AttributeDescription *ad )
 {
-	return ad == ad_password || ad == ad_mfa || ad == ad_totp_secret ||
-		ad == ad_totp_last ||
-		is_ad_subtype( ad, slap_schema.si_ad_userPassword );
+	return is_ad_subtype( ad, slap_schema.si_ad_userPassword ) ||
+		is_ad_subtype( ad, ad_password ) || is_ad_subtype( ad, ad_mfa ) ||
+		is_ad_subtype( ad, ad_totp_secret ) || is_ad_subtype( ad, ad_totp_last ) ||
+		is_ad_subtype( ad, ad_last_used );
 }
 
-static const char *
-apppw_text( Operation *op, const char *fmt, ... )
+/* The overlay reads its attributes by their plain descriptions: a value
+ * under an option (apppwMFARequired;lang-en) or a subtype would be matched
+ * by filters and listed, but never checked, nor used. */
+static AttributeDescription *
+apppw_variant_of( AttributeDescription *ad )
 {
-	char *buf = op->o_tmpalloc( SLAP_TEXT_BUFLEN, op->o_tmpmemctx );
-	va_list ap;
+	AttributeDescription *own[] = { ad_mfa, ad_password, ad_totp_secret,
+		ad_totp_last, ad_last_used };
+	unsigned i;
 
-	va_start( ap, fmt );
-	vsnprintf( buf, SLAP_TEXT_BUFLEN, fmt, ap );
-	va_end( ap );
-	return buf;
+	for ( i = 0; i < sizeof(own) / sizeof(own[0]); i++ ) {
+		if ( ad != own[i] && is_ad_subtype( ad, own[i] ) ) {
+			return own[i];
+		}
+	}
+	return NULL;
+}
+
+static int
+apppw_entry_protected( Entry *e )
+{
+	Attribute *a;
+
+	for ( a = e->e_attrs; a; a = a->a_next ) {
+		if ( apppw_is_protected( a->a_desc ) ) {
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/* Whether an RDN names a protected attribute. One that cannot be read is
+ * left to slapd, which refuses it. */
+static int
+apppw_rdn_protected( Operation *op, struct berval *rdnbv )
+{
+	LDAPRDN rdn = NULL;
+	AttributeDescription *ad;
+	const char *text;
+	char *next;
+	int i, protected = 0;
+
+	if ( ldap_bv2rdn_x( rdnbv, &rdn, &next, LDAP_DN_FORMAT_LDAP,
+			op->o_tmpmemctx ) != LDAP_SUCCESS ) {
+		return 0;
+	}
+	for ( i = 0; rdn[i]; i++ ) {
+		ad = NULL;
+		if ( slap_bv2ad( &rdn[i]->la_attr, &ad, &text ) == LDAP_SUCCESS ) {
+			protected |= apppw_is_protected( ad );
+		}
+	}
+	ldap_rdnfree_x( rdn, op->o_tmpmemctx );
+	return protected;
+}
+
+enum apppw_rights {
+	APPPW_MAY_MANAGE = 0,
+	APPPW_APP_SESSION,		/* bound with an app password */
+	APPPW_NEEDS_MFA			/* MFA-required, bound without its code */
+};
+
+/* Whether the connection's identity may manage accounts: not with an app
+ * password, and not as an MFA-required entry without its TOTP code (a
+ * simple bind with apppw-password-alone allow, a SASL bind). The rootdn,
+ * identities that are not MFA-required, and the overlay's own writes may.
+ * The connection's identity, not the operation's: proxied authorization
+ * changes whom an operation acts as, not what its connection proved. */
+static enum apppw_rights
+apppw_rights( Operation *op )
+{
+	Connection *c = op->o_conn;
+	BackendDB *bd = op->o_bd, *be;
+	BackendInfo *bi = op->o_bd->bd_info;
+	Entry *e = NULL;
+	int mfa = 0;
+
+	if ( !c || BER_BVISEMPTY( &c->c_ndn ) || apppw_is_internal( op ) ) {
+		return APPPW_MAY_MANAGE;
+	}
+	switch ( apppw_session_kind( op ) ) {
+	case APPPW_SESSION_APP:
+		return APPPW_APP_SESSION;
+	case APPPW_SESSION_MFA:
+		return APPPW_MAY_MANAGE;
+	case APPPW_SESSION_NONE:
+		break;
+	}
+	be = select_backend( &c->c_ndn, 0 );
+	if ( !be || be_isroot_dn( be, &c->c_ndn ) ||
+			!overlay_is_inst( be, apppw.on_bi.bi_type ) ) {
+		return APPPW_MAY_MANAGE;
+	}
+	op->o_bd = be;
+	if ( be_entry_get_rw( op, &c->c_ndn, NULL, NULL, 0, &e ) == LDAP_SUCCESS ) {
+		mfa = apppw_entry_mfa( e );
+		be_entry_release_r( op, e );
+	}
+	op->o_bd = bd;
+	op->o_bd->bd_info = bi;
+	return mfa ? APPPW_NEEDS_MFA : APPPW_MAY_MANAGE;
+}
+
+/* Why the connection may not manage accounts, for the client; NULL if it
+ * may: one place for the rule, used by every operation that writes one. */
+static const char *
+apppw_refusal( Operation *op )
+{
+	switch ( apppw_rights( op ) ) {
+	case APPPW_APP_SESSION:
+		return apppw_txt_app_session;
+	case APPPW_NEEDS_MFA:
+		return apppw_txt_needs_mfa_session;
+	case APPPW_MAY_MANAGE:
+		break;
+	}
+	return NULL;
+}
+
+static int
+apppw_restrict( Operation *op, SlapReply *rs, const char *what )
+{
+	const char *text = apppw_refusal( op );
+
+	if ( !text ) {
+		return SLAP_CB_CONTINUE;
+	}
+	Debug( LDAP_DEBUG_STATS, "%s apppw: %s dn=\"%s\" refused: %s "
+		"(bound as \"%s\")\n", op->o_log_prefix, what,
+		op->o_req_dn.bv_val, text, op->o_conn->c_dn.bv_val );
+	send_ldap_error( op, rs, LDAP_INSUFFICIENT_ACCESS, text );
+	return rs->sr_err;
 }
 
 /* The ids an entry's app passwords will have, as a modify is applied. */
@@ -1380,20 +1822,41 @@ apppw_check_count( Operation *op, apppw_info *ai, apppw_idset *ids,
 	return LDAP_CONSTRAINT_VIOLATION;
 }
 
-/* A TOTP secret must be base32 of at least 80 bits, or no code verifies. */
+/* A TOTP secret must be base32 of at least 80 bits, or no code verifies,
+ * and within the bound, or each code checked against it costs more. */
 static int
-apppw_check_totp_secret( BerVarray vals, const char **text )
+apppw_check_totp_secret( Operation *op, BerVarray vals, const char **text )
 {
-	char code[APPPW_TOTP_DIGITS_MAX + 1];
+	enum apppw_totp_secret_error err;
+	int i;
 
-	if ( !vals || BER_BVISNULL( &vals[0] ) ) {
-		return LDAP_SUCCESS;
+	for ( i = 0; vals && !BER_BVISNULL( &vals[i] ); i++ ) {
+		err = apppw_totp_secret_check( vals[i].bv_val, vals[i].bv_len );
+		if ( err != APPPW_TOTP_SECRET_OK ) {
+			*text = apppw_text( op, "apppw: %s",
+				apppw_totp_secret_strerror( err ) );
+			return err == APPPW_TOTP_SECRET_TOO_LONG ?
+				LDAP_CONSTRAINT_VIOLATION : LDAP_INVALID_SYNTAX;
+		}
 	}
-	if ( vals[0].bv_len < 16 || apppw_totp_code( vals[0].bv_val,
-			vals[0].bv_len, 0, 30, 6, code, sizeof(code) ) ) {
-		*text = "apppw: apppwTOTPSecret must be base32 (RFC 4648) "
-			"of at least 80 bits (16 symbols)";
-		return LDAP_INVALID_SYNTAX;
+	return LDAP_SUCCESS;
+}
+
+/* The checks every value written to an account passes, whoever writes:
+ * no option or subtype of apppw's attributes, TOTP secrets in bounds. */
+static int
+apppw_check_attr( Operation *op, AttributeDescription *ad, BerVarray vals,
+	const char **text )
+{
+	AttributeDescription *own = apppw_variant_of( ad );
+
+	if ( own ) {
+		*text = apppw_text( op, "apppw: %s takes no attribute options or "
+			"subtypes (%s)", own->ad_cname.bv_val, ad->ad_cname.bv_val );
+		return LDAP_CONSTRAINT_VIOLATION;
+	}
+	if ( ad == ad_totp_secret ) {
+		return apppw_check_totp_secret( op, vals, text );
 	}
 	return LDAP_SUCCESS;
 }
@@ -1443,8 +1906,8 @@ apppw_op_modify( Operation *op, SlapReply *rs )
 	apppw_idset ids = { 0 };
 	Entry *e = NULL;
 	BerVarray stale;
-	int protected = 0, adds = 0, removes = 0, password = 0, mfa = -1;
-	int rc = SLAP_CB_CONTINUE;
+	int protected = 0, adds = 0, removes = 0, password = 0, secret = 0;
+	int mfa = -1, rc = SLAP_CB_CONTINUE;
 	const char *text = NULL;
 
 	/* a consumer stores what its provider checked and replicates: a
@@ -1454,20 +1917,25 @@ apppw_op_modify( Operation *op, SlapReply *rs )
 		return SLAP_CB_CONTINUE;
 	}
 	for ( m = op->orm_modlist; m; tail = &m->sml_next, m = m->sml_next ) {
-		int has_values = m->sml_values && !BER_BVISNULL( &m->sml_values[0] );
+		int has_values = m->sml_values && !BER_BVISNULL( &m->sml_values[0] ),
+			removing = m->sml_op == LDAP_MOD_DELETE ||
+				m->sml_op == SLAP_MOD_SOFTDEL;
 
+		if ( !removing && ( rc = apppw_check_attr( op, m->sml_desc,
+				m->sml_values, &text ) ) != LDAP_SUCCESS ) {
+			goto done;
+		}
 		protected |= apppw_is_protected( m->sml_desc );
 		if ( m->sml_desc == ad_password ) {
 			adds |= has_values && ( m->sml_op == LDAP_MOD_ADD ||
 				m->sml_op == LDAP_MOD_REPLACE );
 			removes |= m->sml_op != LDAP_MOD_ADD;
 		} else if ( m->sml_desc == ad_mfa ) {
-			mfa = m->sml_op != LDAP_MOD_DELETE && has_values &&
+			mfa = !removing && has_values &&
 				bvmatch( m->sml_nvalues ? &m->sml_nvalues[0] : &m->sml_values[0],
 					(struct berval *)&slap_true_bv );
-		} else if ( m->sml_desc == ad_totp_secret && m->sml_op != LDAP_MOD_DELETE &&
-				( rc = apppw_check_totp_secret( m->sml_values, &text ) ) ) {
-			goto done;
+		} else if ( is_ad_subtype( m->sml_desc, ad_totp_secret ) ) {
+			secret = 1;
 		} else if ( is_ad_subtype( m->sml_desc, slap_schema.si_ad_userPassword ) ) {
 			password = 1;
 		}
@@ -1476,13 +1944,11 @@ apppw_op_modify( Operation *op, SlapReply *rs )
 	if ( !protected ) {
 		return SLAP_CB_CONTINUE;
 	}
-	if ( apppw_session_kind( ai, op ) == APPPW_SESSION_APP ) {
-		rc = LDAP_INSUFFICIENT_ACCESS;
-		text = apppw_txt_app_session;
-		goto done;
+	if ( ( rc = apppw_restrict( op, rs, "MOD" ) ) != SLAP_CB_CONTINUE ) {
+		return rc;
 	}
 	if ( !adds && !removes && !( password && ai->revoke_on_password_change ) ) {
-		return SLAP_CB_CONTINUE;
+		goto done;
 	}
 
 	op->o_bd->bd_info = (BackendInfo *)on->on_info;
@@ -1578,6 +2044,10 @@ done:
 		Debug( LDAP_DEBUG_STATS, "%s apppw: MOD dn=\"%s\" refused: %s\n",
 			op->o_log_prefix, op->o_req_dn.bv_val, text );
 		send_ldap_error( op, rs, rc, text );
+	} else if ( password || secret ) {
+		/* a new password or secret: whoever guessed codes starts afresh,
+		 * and an owner locked out by them gets in */
+		apppw_throttle_forget( op->o_req_ndn.bv_val, op->o_req_ndn.bv_len );
 	}
 	return rc;
 }
@@ -1591,27 +2061,32 @@ apppw_op_add( Operation *op, SlapReply *rs )
 	Attribute *a;
 	apppw_idset ids = { 0 };
 	const char *text = NULL;
+	struct berval rdn;
 	int rc = SLAP_CB_CONTINUE, protected = 0;
 
 	if ( be_shadow_update( op ) ) {
 		return SLAP_CB_CONTINUE;
 	}
 	for ( a = e->e_attrs; a; a = a->a_next ) {
+		if ( ( rc = apppw_check_attr( op, a->a_desc, a->a_vals, &text ) ) !=
+				LDAP_SUCCESS ) {
+			goto done;
+		}
 		protected |= apppw_is_protected( a->a_desc );
 	}
+	rc = SLAP_CB_CONTINUE;
 	if ( !protected ) {
 		return SLAP_CB_CONTINUE;
 	}
-	if ( apppw_session_kind( ai, op ) == APPPW_SESSION_APP ) {
-		rc = LDAP_INSUFFICIENT_ACCESS;
-		text = apppw_txt_app_session;
+	dnRdn( &op->o_req_dn, &rdn );
+	if ( apppw_rdn_protected( op, &rdn ) ) {
+		rc = LDAP_NAMING_VIOLATION;
+		text = apppw_txt_rdn;
 		goto done;
 	}
-	if ( ( a = attr_find( e->e_attrs, ad_totp_secret ) ) &&
-			( rc = apppw_check_totp_secret( a->a_vals, &text ) ) ) {
-		goto done;
+	if ( ( rc = apppw_restrict( op, rs, "ADD" ) ) != SLAP_CB_CONTINUE ) {
+		return rc;
 	}
-	rc = SLAP_CB_CONTINUE;
 	if ( !( a = attr_find( e->e_attrs, ad_password ) ) ) {
 		goto done;
 	}
@@ -1637,35 +2112,60 @@ done:
 	return rc;
 }
 
-/* Deleting an entry deletes its passwords: not from an app password
- * session either. */
+/* Whether the entry a delete or a rename names holds an account. */
+static int
+apppw_target_protected( Operation *op, slap_overinst *on )
+{
+	Entry *e;
+	int protected = 0;
+
+	op->o_bd->bd_info = (BackendInfo *)on->on_info;
+	if ( be_entry_get_rw( op, &op->o_req_ndn, NULL, NULL, 0, &e ) == LDAP_SUCCESS ) {
+		protected = apppw_entry_protected( e );
+		be_entry_release_r( op, e );
+	}
+	op->o_bd->bd_info = (BackendInfo *)on;
+	return protected;
+}
+
+/* Deleting an entry deletes its passwords. */
 static int
 apppw_op_delete( Operation *op, SlapReply *rs )
 {
 	slap_overinst *on = (slap_overinst *)op->o_bd->bd_info;
-	apppw_info *ai = on->on_bi.bi_private;
-	Attribute *a;
-	Entry *e;
-	int protected = 0;
 
-	if ( apppw_session_kind( ai, op ) != APPPW_SESSION_APP ) {
+	if ( be_shadow_update( op ) || !apppw_target_protected( op, on ) ) {
 		return SLAP_CB_CONTINUE;
 	}
-	op->o_bd->bd_info = (BackendInfo *)on->on_info;
-	if ( be_entry_get_rw( op, &op->o_req_ndn, NULL, NULL, 0, &e ) == LDAP_SUCCESS ) {
-		for ( a = e->e_attrs; a; a = a->a_next ) {
-			protected |= apppw_is_protected( a->a_desc );
-		}
-		be_entry_release_r( op, e );
-	}
-	op->o_bd->bd_info = (BackendInfo *)on;
-	if ( !protected ) {
+	return apppw_restrict( op, rs, "DEL" );
+}
+
+/* A rename adds the new RDN's values to the entry and, with deleteoldrdn,
+ * deletes the old RDN's: no password, app password, MFA flag or TOTP state
+ * may be among them, whoever renames, since nothing would check them. And
+ * renaming an account is managing it. */
+static int
+apppw_op_modrdn( Operation *op, SlapReply *rs )
+{
+	slap_overinst *on = (slap_overinst *)op->o_bd->bd_info;
+	struct berval rdn;
+
+	if ( be_shadow_update( op ) ) {
 		return SLAP_CB_CONTINUE;
 	}
-	Debug( LDAP_DEBUG_STATS, "%s apppw: DEL dn=\"%s\" refused: app password "
-		"session\n", op->o_log_prefix, op->o_req_dn.bv_val );
-	send_ldap_error( op, rs, LDAP_INSUFFICIENT_ACCESS, apppw_txt_app_session );
-	return rs->sr_err;
+	dnRdn( &op->o_req_dn, &rdn );
+	if ( apppw_rdn_protected( op, &rdn ) ||
+			apppw_rdn_protected( op, &op->orr_newrdn ) ) {
+		Debug( LDAP_DEBUG_STATS, "%s apppw: MODRDN dn=\"%s\" refused: "
+			"newrdn \"%s\": %s\n", op->o_log_prefix, op->o_req_dn.bv_val,
+			op->orr_newrdn.bv_val, apppw_txt_rdn );
+		send_ldap_error( op, rs, LDAP_NAMING_VIOLATION, apppw_txt_rdn );
+		return rs->sr_err;
+	}
+	if ( !apppw_target_protected( op, on ) ) {
+		return SLAP_CB_CONTINUE;
+	}
+	return apppw_restrict( op, rs, "MODRDN" );
 }
 
 /* ---- extended operation: create ----------------------------------------- */
@@ -1751,7 +2251,6 @@ apppw_op_extended( Operation *op, SlapReply *rs )
 	struct berval value[2] = { BER_BVNULL, BER_BVNULL };
 	Modifications mod;
 	Entry *e = NULL;
-	enum apppw_session_kind kind;
 	int self, len, tries, rc;
 
 	if ( !bvmatch( &op->ore_reqoid, (struct berval *)&apppw_exop_create_oid ) ) {
@@ -1764,9 +2263,7 @@ apppw_op_extended( Operation *op, SlapReply *rs )
 		goto done;
 	}
 	self = dn_match( &op->o_req_ndn, &op->o_ndn );
-	kind = apppw_session_kind( ai, op );
-	if ( kind == APPPW_SESSION_APP ) {
-		rs->sr_text = apppw_txt_app_session;
+	if ( ( rs->sr_text = apppw_refusal( op ) ) ) {
 		rc = LDAP_INSUFFICIENT_ACCESS;
 		goto done;
 	}
@@ -1776,9 +2273,8 @@ apppw_op_extended( Operation *op, SlapReply *rs )
 		goto done;
 	}
 	if ( apppw_label_check( req.label.bv_val, req.label.bv_len ) ) {
-		rs->sr_text = apppw_text( op, "apppw: the label must be 1 to %d "
-			"characters of UTF-8 text without control characters",
-			APPPW_LABEL_MAX );
+		rs->sr_text = apppw_text( op, "apppw: the %s",
+			apppw_record_strerror( APPPW_REC_BAD_LABEL ) );
 		rc = LDAP_CONSTRAINT_VIOLATION;
 		goto done;
 	}
@@ -1826,7 +2322,7 @@ apppw_op_extended( Operation *op, SlapReply *rs )
 	}
 	/* after the MFA flag: an entry without MFA cannot have such a
 	 * session, and is better told that app passwords need MFA */
-	if ( self && kind != APPPW_SESSION_MFA ) {
+	if ( self && apppw_session_kind( op ) != APPPW_SESSION_MFA ) {
 		rs->sr_text = "apppw: creating an app password for yourself "
 			"needs a session authenticated with your password "
 			"followed by a TOTP code";
@@ -1967,6 +2463,113 @@ apppw_exop_create( Operation *op, SlapReply *rs )
 	return rc;
 }
 
+/* ---- SASL -------------------------------------------------------------- */
+
+/* The bind's response, success or a challenge, becomes invalidCredentials:
+ * the connection's callback that would make the identity runs after this
+ * one and sees the refusal. */
+static int
+apppw_sasl_veto( Operation *op, SlapReply *rs )
+{
+	(void)op;
+	if ( rs->sr_err == LDAP_SUCCESS || rs->sr_err == LDAP_SASL_BIND_IN_PROGRESS ) {
+		rs->sr_err = LDAP_INVALID_CREDENTIALS;
+		rs->sr_text = NULL;
+		rs->sr_sasldata = NULL;
+	}
+	return SLAP_CB_CONTINUE;
+}
+
+static int
+apppw_sasl_veto_cleanup( Operation *op, SlapReply *rs )
+{
+	(void)rs;
+	op->o_tmpfree( op->o_callback, op->o_tmpmemctx );
+	op->o_callback = NULL;
+	return SLAP_CB_CONTINUE;
+}
+
+/* Veto a SASL bind in progress; 0 if done already. */
+static int
+apppw_sasl_veto_bind( Operation *bindop )
+{
+	slap_callback *sc;
+
+	for ( sc = bindop->o_callback; sc; sc = sc->sc_next ) {
+		if ( sc->sc_response == apppw_sasl_veto ) {
+			return 0;
+		}
+	}
+	sc = bindop->o_tmpcalloc( 1, sizeof(*sc), bindop->o_tmpmemctx );
+	sc->sc_response = apppw_sasl_veto;
+	sc->sc_cleanup = apppw_sasl_veto_cleanup;
+	sc->sc_next = bindop->o_callback;
+	bindop->o_callback = sc;
+	return 1;
+}
+
+static int
+apppw_sasl_allowed( apppw_info *ai, struct berval *mech )
+{
+	int i;
+
+	for ( i = 0; !BER_BVISNULL( &apppw_sasl_names[i] ); i++ ) {
+		if ( ber_bvstrcasecmp( mech, &apppw_sasl_names[i] ) == 0 ) {
+			return ( ai->sasl_allowed & 1U << i ) != 0;
+		}
+	}
+	return 0;
+}
+
+/* A SASL bind with a mechanism that checks a password (PLAIN, LOGIN,
+ * DIGEST-MD5, CRAM-MD5, SCRAM-*, ...) proves the password alone, and never
+ * reaches the bind hook. But slapd's auxprop plugin hands SASL the entry's
+ * secrets, and maps its identity, with an internal base search of the entry
+ * through this database's overlays, flagged o_is_auth_check, while the bind
+ * is in progress on the connection: there an MFA-required entry is shown
+ * to have nothing, and the bind is vetoed, whichever mechanism's step it
+ * is (SCRAM asks in its first) and wherever the password is checked
+ * (saslauthd, sasldb). Mechanisms the administrator allows pass. */
+static int
+apppw_op_search( Operation *op, SlapReply *rs )
+{
+	slap_overinst *on = (slap_overinst *)op->o_bd->bd_info;
+	apppw_info *ai = on->on_bi.bi_private;
+	Connection *c = op->o_conn;
+	Operation *bindop;
+	Entry *e = NULL;
+	int mfa = 0;
+
+	if ( !op->o_is_auth_check || !c || !( bindop = c->c_sasl_bindop ) ||
+			op->ors_scope != LDAP_SCOPE_BASE ) {
+		return SLAP_CB_CONTINUE;
+	}
+	/* whatever this bind does, the connection's old identity is gone */
+	apppw_session_forget( c->c_connid );
+	if ( apppw_sasl_allowed( ai, &c->c_sasl_bind_mech ) ) {
+		return SLAP_CB_CONTINUE;
+	}
+	op->o_bd->bd_info = (BackendInfo *)on->on_info;
+	if ( be_entry_get_rw( op, &op->o_req_ndn, NULL, NULL, 0, &e ) == LDAP_SUCCESS ) {
+		mfa = apppw_entry_mfa( e );
+		be_entry_release_r( op, e );
+	}
+	op->o_bd->bd_info = (BackendInfo *)on;
+	if ( !mfa ) {
+		return SLAP_CB_CONTINUE;
+	}
+	if ( apppw_sasl_veto_bind( bindop ) ) {
+		Debug( LDAP_DEBUG_STATS, "%s apppw: BIND dn=\"%s\" mech=%s refused: "
+			"MFA-required entries do not bind with a SASL mechanism that "
+			"checks a password (see apppw-sasl-mechanisms) peer=%s\n",
+			op->o_log_prefix, op->o_req_dn.bv_val, c->c_sasl_bind_mech.bv_val,
+			c->c_peer_name.bv_val );
+	}
+	rs->sr_err = LDAP_SUCCESS;
+	send_ldap_result( op, rs );
+	return rs->sr_err;
+}
+
 /* ---- instance ---------------------------------------------------------- */
 
 static int
@@ -1994,8 +2597,40 @@ apppw_db_init( BackendDB *be, ConfigReply *cr )
 	for ( i = APPPW_CFG_ENABLED; i < APPPW_CFG_SCOPE; i++ ) {
 		apppw_defaults( ai, i );
 	}
-	ldap_pvt_thread_mutex_init( &ai->sessions_mutex );
 	on->on_bi.bi_private = ai;
+	apppw_instances++;
+	return 0;
+}
+
+/* SASL binds are guarded through slapd's own auxprop plugin: with
+ * sasl-auxprops set to other plugins only, a SASL password check would
+ * never be seen, and a password alone could authenticate an MFA-required
+ * entry. */
+static int
+apppw_db_open( BackendDB *be, ConfigReply *cr )
+{
+	char *words, *w, *save;
+	int found = 0;
+
+	(void)be;
+	apppw_warn_loglevel();
+	if ( !slap_sasl_auxprops ) {
+		return 0;
+	}
+	words = ch_strdup( slap_sasl_auxprops );
+	for ( w = strtok_r( words, " \t,", &save ); w && !found;
+			w = strtok_r( NULL, " \t,", &save ) ) {
+		found = !strcmp( w, "slapd" );
+	}
+	ch_free( words );
+	if ( !found ) {
+		snprintf( cr->msg, sizeof(cr->msg), "apppw: sasl-auxprops (olcSaslAuxprops) "
+			"\"%s\" leaves out slapd's own plugin, through which apppw refuses "
+			"SASL password mechanisms for MFA-required entries; add \"slapd\" "
+			"to it, or remove it", slap_sasl_auxprops );
+		Debug( LDAP_DEBUG_ANY, "%s\n", cr->msg );
+		return 1;
+	}
 	return 0;
 }
 
@@ -2015,10 +2650,14 @@ apppw_db_destroy( BackendDB *be, ConfigReply *cr )
 		apppw_scope_free( sc );
 	}
 	apppw_defaults( ai, APPPW_CFG_KEY_FILE );
-	ldap_avl_free( ai->sessions, apppw_session_free );
-	ldap_pvt_thread_mutex_destroy( &ai->sessions_mutex );
 	ch_free( ai );
 	on->on_bi.bi_private = NULL;
+	if ( --apppw_instances == 0 ) {
+		ldap_pvt_thread_mutex_lock( &apppw_sessions_mutex );
+		ldap_avl_free( apppw_sessions, apppw_session_free );
+		apppw_sessions = NULL;
+		ldap_pvt_thread_mutex_unlock( &apppw_sessions_mutex );
+	}
 	return 0;
 }
 
@@ -2029,10 +2668,11 @@ init_module( int argc, char *argv[] )
 
 	(void)argc;
 	(void)argv;
-	if ( apppw_secret_init() || apppw_totp_init() ) {
+	if ( apppw_secret_init() || apppw_totp_init() || apppw_throttle_init() ) {
 		Debug( LDAP_DEBUG_ANY, "apppw: cannot initialise libsodium or liboath\n" );
 		return -1;
 	}
+	ldap_pvt_thread_mutex_init( &apppw_sessions_mutex );
 
 	for ( i = 0; apppw_opattrs[i].def; i++ ) {
 		rc = register_at( apppw_opattrs[i].def, apppw_opattrs[i].ad, 0 );
@@ -2047,9 +2687,12 @@ init_module( int argc, char *argv[] )
 	apppw.on_bi.bi_type = "apppw";
 	apppw.on_bi.bi_flags = SLAPO_BFLAG_SINGLE;
 	apppw.on_bi.bi_db_init = apppw_db_init;
+	apppw.on_bi.bi_db_open = apppw_db_open;
 	apppw.on_bi.bi_db_destroy = apppw_db_destroy;
 	apppw.on_bi.bi_op_bind = apppw_op_bind;
+	apppw.on_bi.bi_op_search = apppw_op_search;
 	apppw.on_bi.bi_op_modify = apppw_op_modify;
+	apppw.on_bi.bi_op_modrdn = apppw_op_modrdn;
 	apppw.on_bi.bi_op_add = apppw_op_add;
 	apppw.on_bi.bi_op_delete = apppw_op_delete;
 	apppw.on_bi.bi_extended = apppw_op_extended;

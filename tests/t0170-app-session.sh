@@ -109,8 +109,8 @@ test_expect_success 'nothing protected has changed' '
 '
 
 test_expect_success 'the refusals are logged' '
-	grep -q "apppw: MOD dn=\"$ALICE\" refused: $TEXT" "$TEST_DIR/slapd.log"
-	grep -q "apppw: DEL dn=\"$CAROL\" refused: app password session" "$TEST_DIR/slapd.log"
+	grep -q -F "apppw: MOD dn=\"$ALICE\" refused: $TEXT (bound as \"$ALICE\")" "$TEST_DIR/slapd.log"
+	grep -q -F "apppw: DEL dn=\"$CAROL\" refused: $TEXT (bound as \"$ALICE\")" "$TEST_DIR/slapd.log"
 '
 
 test_expect_success 'a password+TOTP session may change its own userPassword (ACL self =w)' '

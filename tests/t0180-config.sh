@@ -10,9 +10,12 @@ apppw-max-age 90d
 apppw-totp-digits 6
 apppw-totp-step 30
 apppw-totp-window 2
+apppw-totp-max-failures 5
+apppw-totp-backoff-max 2h
 apppw-lastused-precision 1h
 apppw-revoke-on-password-change off
 apppw-key-file $TEST_DIR/key
+apppw-sasl-mechanisms external
 apppw-scope mail 192.0.2.25 192.0.2.26
 apppw-scope lan 10.0.0.0/8 2001:db8::/32 ldap://127.0.0.1:389/"
 
@@ -51,11 +54,20 @@ apppw-totp-step 0|<apppw-totp-step> must be between 1 and 300
 apppw-totp-step 301|<apppw-totp-step> must be between 1 and 300
 apppw-totp-window -1|<apppw-totp-window> must be between 0 and 10
 apppw-totp-window 11|<apppw-totp-window> must be between 0 and 10
+apppw-totp-max-failures 0|<apppw-totp-max-failures> must be between 1 and 10
+apppw-totp-max-failures 11|<apppw-totp-max-failures> must be between 1 and 10
+apppw-totp-backoff-max 299|<apppw-totp-backoff-max> must be between 300 and 86400 seconds
+apppw-totp-backoff-max 1d1s|<apppw-totp-backoff-max> must be between 300 and 86400 seconds
+apppw-totp-backoff-max later|<apppw-totp-backoff-max> takes a duration such as 3600, 90d or 1d12h, not "later"
+apppw-sasl-mechanisms PLAIN|<apppw-sasl-mechanisms> "PLAIN" checks a password, or is unknown: MFA-required entries may bind with EXTERNAL, GSSAPI, GSS-SPNEGO, GS2-KRB5, GS2-IAKERB, or "none" of them
+apppw-sasl-mechanisms EXTERNAL SCRAM-SHA-256|<apppw-sasl-mechanisms> "SCRAM-SHA-256" checks a password
+apppw-sasl-mechanisms none EXTERNAL|<apppw-sasl-mechanisms> "none" checks a password, or is unknown
+apppw-sasl-mechanisms|keyword <apppw-sasl-mechanisms> missing <mechanism> <...|none> argument
 apppw-lastused-precision soon|<apppw-lastused-precision> takes a duration such as 3600, 90d or 1d12h, not "soon"
 apppw-revoke-on-password-change maybe|<apppw-revoke-on-password-change> invalid value
 apppw-key-file /nonexistent/key|<apppw-key-file> "/nonexistent/key": key file does not exist
 apppw-key-file $TEST_DIR/short-key|key file must hold exactly 32 raw bytes or 64 hex digits
-apppw-scope Mail 192.0.2.25|<apppw-scope> scope name "Mail": 1 to 32 of a-z, 0-9,
+apppw-scope Mail 192.0.2.25|<apppw-scope> scope name "Mail": scope must be 1 to 32 of a-z 0-9 _ -, starting with a letter
 apppw-scope mail 192.0.2.300|<apppw-scope> scope "mail": "192.0.2.300" is neither an IPv4/IPv6 address or network (address/prefix) nor a listener URL
 apppw-scope mail 10.0.0.0/33|"10.0.0.0/33" is neither an IPv4/IPv6 address or network
 apppw-scope mail 2001:db8::/129|"2001:db8::/129" is neither an IPv4/IPv6 address or network
@@ -85,9 +97,12 @@ olcApppwPasswordAlone: refuse
 olcApppwTOTPDigits: 6
 olcApppwTOTPStep: 30
 olcApppwTOTPWindow: 2
+olcApppwTOTPMaxFailures: 5
+olcApppwTOTPBackoffMax: 2h
 olcApppwLastUsedPrecision: 1h
 olcApppwRevokeOnPasswordChange: FALSE
 olcApppwKeyFile: $TEST_DIR/key
+olcApppwSASLMechanisms: EXTERNAL
 olcApppwScope: {0}mail 192.0.2.25 192.0.2.26
 olcApppwScope: {1}lan 10.0.0.0/8 2001:db8::/32 ldap://127.0.0.1:389/
 
@@ -121,11 +136,14 @@ olcApppwPasswordAlone|sometimes|80|<olcApppwPasswordAlone> takes "refuse" or "al
 olcApppwTOTPDigits|9|80|<olcApppwTOTPDigits> must be between 6 and 8
 olcApppwTOTPStep|0|80|<olcApppwTOTPStep> must be between 1 and 300
 olcApppwTOTPWindow|11|80|<olcApppwTOTPWindow> must be between 0 and 10
+olcApppwTOTPMaxFailures|11|80|<olcApppwTOTPMaxFailures> must be between 1 and 10
+olcApppwTOTPBackoffMax|1m|80|<olcApppwTOTPBackoffMax> must be between 300 and 86400 seconds
+olcApppwSASLMechanisms|EXTERNAL PLAIN|80|<olcApppwSASLMechanisms> "PLAIN" checks a password, or is unknown
 olcApppwLastUsedPrecision|soon|80|<olcApppwLastUsedPrecision> takes a duration such as 3600, 90d or 1d12h, not "soon"
 olcApppwRevokeOnPasswordChange|maybe|21|olcApppwRevokeOnPasswordChange: value #0 invalid per syntax
 olcApppwKeyFile|/nonexistent/key|80|<olcApppwKeyFile> "/nonexistent/key": key file does not exist
 olcApppwKeyFile|$TEST_DIR/short-key|80|key file must hold exactly 32 raw bytes or 64 hex digits
-olcApppwScope|Mail 192.0.2.25|80|<olcApppwScope> scope name "Mail": 1 to 32 of a-z
+olcApppwScope|Mail 192.0.2.25|80|<olcApppwScope> scope name "Mail": scope must be 1 to 32 of a-z
 olcApppwScope|mail 192.0.2.300|80|<olcApppwScope> scope "mail": "192.0.2.300" is neither an IPv4/IPv6 address or network (address/prefix) nor a listener URL
 olcApppwScope|mail foo://bar|80|<olcApppwScope> scope "mail": "foo://bar" is not a valid listener URL
 olcApppwScope|mail|19|<olcApppwScope> missing <name> <address/prefix|URL> <...> argument

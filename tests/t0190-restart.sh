@@ -64,7 +64,7 @@ test_expect_success 'the app password still binds' '
 
 test_expect_success 'the code used before the restart is still refused' '
 	test "$(bind_rc "$ALICE" "$ALICE_PW$(cat "$TEST_DIR/code")")" = 49
-	grep -q "apppw: BIND dn=\"$ALICE\" refused: wrong, replayed or out-of-window TOTP code" "$TEST_DIR/slapd.log"
+	grep -q -E "apppw: BIND dn=\"$ALICE\" refused: (replayed TOTP code|wrong or out-of-window TOTP code)" "$TEST_DIR/slapd.log"
 '
 
 test_expect_success 'a newer code is accepted' '

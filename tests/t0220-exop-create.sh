@@ -133,7 +133,7 @@ test_expect_success 'fields out of order, or a garbage value, are malformed (2)'
 '
 
 test_expect_success 'an invalid label is refused (19): empty, too long, control character' '
-	refused 19 "apppw: the label must be 1 to 64 characters of UTF-8 text without control characters" \
+	refused 19 "apppw: the label must be 1 to 64 characters of UTF-8 without spaces at either end, control, invisible or bidirectional characters" \
 		"$ADMIN_DN" "$ADMIN_PW" "target=$CAROL" "label="
 	refused 19 "apppw: the label must be 1 to 64 characters" \
 		"$ADMIN_DN" "$ADMIN_PW" "target=$CAROL" "label=$(printf "%065d" 0)"

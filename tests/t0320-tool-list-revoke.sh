@@ -8,7 +8,7 @@ start_slapd "apppw-scope mail 127.0.0.1"
 GOLDEN="$TEST_ROOT/data"
 LABEL1="Outlook on laptop"
 LABEL2="iPhone"
-LABEL3='Büro "PC" \ 1'
+LABEL3='Büro <PC> & 1'
 
 admin_apppw() {
 	apppw -x -H "$LDAP_URI" -D "$ADMIN_DN" -w "$ADMIN_PW" "$@"
