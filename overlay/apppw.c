@@ -2465,18 +2465,17 @@ apppw_exop_create( Operation *op, SlapReply *rs )
 
 /* ---- SASL -------------------------------------------------------------- */
 
-/* The bind's response, success or a challenge, becomes invalidCredentials:
- * the connection's callback that would make the identity runs after this
- * one and sees the refusal. */
+/* The bind's response, success, challenge or SASL's own failure, becomes
+ * a bare invalidCredentials: the connection's callback that would make the
+ * identity runs after this one and sees the refusal, and the client is not
+ * told that its entry was hidden. */
 static int
 apppw_sasl_veto( Operation *op, SlapReply *rs )
 {
 	(void)op;
-	if ( rs->sr_err == LDAP_SUCCESS || rs->sr_err == LDAP_SASL_BIND_IN_PROGRESS ) {
-		rs->sr_err = LDAP_INVALID_CREDENTIALS;
-		rs->sr_text = NULL;
-		rs->sr_sasldata = NULL;
-	}
+	rs->sr_err = LDAP_INVALID_CREDENTIALS;
+	rs->sr_text = NULL;
+	rs->sr_sasldata = NULL;
 	return SLAP_CB_CONTINUE;
 }
 

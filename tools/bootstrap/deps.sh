@@ -14,7 +14,7 @@ set -eu
 PACKAGES="slapd ldap-utils libldap-dev libsodium-dev liboath-dev
 libqrencode-dev oathtool dpkg-dev gcc make
 libltdl-dev libsasl2-dev libgnutls28-dev libwrap0-dev nettle-dev
-perl procps iproute2 tmux python3"
+perl procps iproute2 tmux python3 libsasl2-modules"
 
 missing_packages() {
 	for p in $PACKAGES; do
