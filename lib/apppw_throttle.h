@@ -30,6 +30,10 @@
 #define APPPW_THROTTLE_DEFAULT_MAX_FAILURES	3
 #define APPPW_THROTTLE_MAX_FAILURES_LIMIT	10
 #define APPPW_THROTTLE_DEFAULT_BACKOFF_MAX	3600
+/* Below a quarter of an hour, an attacker who knows the password and may
+ * send the default three wrong codes would expect a right one (6 digits,
+ * window 1) within a year: tests/unit/t-throttle.c simulates it. */
+#define APPPW_THROTTLE_BACKOFF_MAX_MIN		900
 #define APPPW_THROTTLE_BACKOFF_MAX_LIMIT	86400
 
 typedef struct apppw_throttle_policy {

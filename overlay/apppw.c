@@ -136,9 +136,6 @@ typedef struct apppw_info {
 #define APPPW_DEFAULT_TOTP_WINDOW	1
 #define APPPW_DEFAULT_PRECISION		300
 #define APPPW_MAX_COUNT_LIMIT		1000
-/* below five minutes, an attacker who knows the password would expect a
- * right code within a year (see apppw_throttle.h and slapo-apppw(5)) */
-#define APPPW_BACKOFF_MAX_MIN		300
 #define APPPW_TOTP_STEP_LIMIT		300
 #define APPPW_TOTP_WINDOW_LIMIT		10
 
@@ -851,7 +848,7 @@ apppw_cf_gen( ConfigArgs *c )
 	}
 	case APPPW_CFG_BACKOFF_MAX:
 		return apppw_cf_duration( c, &ai->totp_backoff_max,
-			APPPW_BACKOFF_MAX_MIN, APPPW_THROTTLE_BACKOFF_MAX_LIMIT );
+			APPPW_THROTTLE_BACKOFF_MAX_MIN, APPPW_THROTTLE_BACKOFF_MAX_LIMIT );
 	case APPPW_CFG_SASL:
 		return apppw_cf_sasl( c, &ai->sasl_allowed );
 	case APPPW_CFG_SCOPE:

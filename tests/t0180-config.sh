@@ -56,8 +56,8 @@ apppw-totp-window -1|<apppw-totp-window> must be between 0 and 10
 apppw-totp-window 11|<apppw-totp-window> must be between 0 and 10
 apppw-totp-max-failures 0|<apppw-totp-max-failures> must be between 1 and 10
 apppw-totp-max-failures 11|<apppw-totp-max-failures> must be between 1 and 10
-apppw-totp-backoff-max 299|<apppw-totp-backoff-max> must be between 300 and 86400 seconds
-apppw-totp-backoff-max 1d1s|<apppw-totp-backoff-max> must be between 300 and 86400 seconds
+apppw-totp-backoff-max 899|<apppw-totp-backoff-max> must be between 900 and 86400 seconds
+apppw-totp-backoff-max 1d1s|<apppw-totp-backoff-max> must be between 900 and 86400 seconds
 apppw-totp-backoff-max later|<apppw-totp-backoff-max> takes a duration such as 3600, 90d or 1d12h, not "later"
 apppw-sasl-mechanisms PLAIN|<apppw-sasl-mechanisms> "PLAIN" checks a password, or is unknown: MFA-required entries may bind with EXTERNAL, GSSAPI, GSS-SPNEGO, GS2-KRB5, GS2-IAKERB, or "none" of them
 apppw-sasl-mechanisms EXTERNAL SCRAM-SHA-256|<apppw-sasl-mechanisms> "SCRAM-SHA-256" checks a password
@@ -137,7 +137,7 @@ olcApppwTOTPDigits|9|80|<olcApppwTOTPDigits> must be between 6 and 8
 olcApppwTOTPStep|0|80|<olcApppwTOTPStep> must be between 1 and 300
 olcApppwTOTPWindow|11|80|<olcApppwTOTPWindow> must be between 0 and 10
 olcApppwTOTPMaxFailures|11|80|<olcApppwTOTPMaxFailures> must be between 1 and 10
-olcApppwTOTPBackoffMax|1m|80|<olcApppwTOTPBackoffMax> must be between 300 and 86400 seconds
+olcApppwTOTPBackoffMax|14m|80|<olcApppwTOTPBackoffMax> must be between 900 and 86400 seconds
 olcApppwSASLMechanisms|EXTERNAL PLAIN|80|<olcApppwSASLMechanisms> "PLAIN" checks a password, or is unknown
 olcApppwLastUsedPrecision|soon|80|<olcApppwLastUsedPrecision> takes a duration such as 3600, 90d or 1d12h, not "soon"
 olcApppwRevokeOnPasswordChange|maybe|21|olcApppwRevokeOnPasswordChange: value #0 invalid per syntax

@@ -15,11 +15,12 @@
 static const apppw_throttle_policy defaults = {
 	APPPW_THROTTLE_DEFAULT_MAX_FAILURES, 30, APPPW_THROTTLE_DEFAULT_BACKOFF_MAX
 };
+static const apppw_throttle_policy *policy = &defaults;
 
 static enum apppw_throttle_verdict
 attempt( const char *dn, time_t now, int code_ok, apppw_throttle_report *r )
 {
-	return apppw_throttle_attempt( dn, strlen( dn ), now, code_ok, &defaults, r );
+	return apppw_throttle_attempt( dn, strlen( dn ), now, code_ok, policy, r );
 }
 
 /* fail DN N times at NOW; the last verdict */
@@ -194,7 +195,8 @@ attack( int patient_lockouts, int *worst_step )
 	long guesses = 0;
 	int in_step = 0, lockouts = 0;
 
-	snprintf( dn, sizeof( dn ), "uid=attacked%d,dc=example,dc=com", patient_lockouts );
+	snprintf( dn, sizeof( dn ), "uid=attacked%d-%u,dc=example,dc=com",
+		patient_lockouts, policy->backoff_max );
 	*worst_step = 0;
 	while ( t < end ) {
 		enum apppw_throttle_verdict v = attempt( dn, t, 0, &r );
@@ -214,19 +216,22 @@ attack( int patient_lockouts, int *worst_step )
 		if ( v == APPPW_THROTTLE_LOCKED_NOW && patient_lockouts &&
 				++lockouts == patient_lockouts ) {
 			lockouts = 0;
-			t = r.until + APPPW_THROTTLE_DEFAULT_BACKOFF_MAX;
+			t = r.until + policy->backoff_max;
 		}
 	}
 	return guesses;
 }
 
+/* The best an attacker gets in a year under p: at most GUESSES_PER_SUCCESS
+ * codes, and never more than max_failures in one step. */
 static void
-test_attacker( void )
+test_attacker( const apppw_throttle_policy *p, const char *what )
 {
 	long g, best = 0;
 	int l, best_l = 0, worst_step, worst = 0;
 
-	for ( l = 0; l <= 12; l++ ) {
+	policy = p;
+	for ( l = 0; l <= 14; l++ ) {
 		g = attack( l, &worst_step );
 		if ( g > best ) {
 			best = g;
@@ -236,15 +241,16 @@ test_attacker( void )
 			worst = worst_step;
 		}
 	}
-	diag( "defaults: at best %ld codes a year (%s%d lockouts, then quiet), "
-		"expected time to a right code %.1f years", best,
+	diag( "%s: at best %ld codes a year (%s%d lockouts, then quiet), "
+		"expected time to a right code %.1f years", what, best,
 		best_l ? "" : "greedy, ", best_l,
 		(double)GUESSES_PER_SUCCESS / best );
 	ok( best <= GUESSES_PER_SUCCESS,
-		"with the defaults, a right code takes an attacker a year or more" );
-	is_int( worst, APPPW_THROTTLE_DEFAULT_MAX_FAILURES,
-		"no step ever sees more than %d codes looked at",
-		APPPW_THROTTLE_DEFAULT_MAX_FAILURES );
+		"%s: a right code takes an attacker a year or more", what );
+	is_int( worst, p->max_failures,
+		"%s: no step ever sees more than %u codes looked at", what,
+		p->max_failures );
+	policy = &defaults;
 }
 
 int
@@ -260,6 +266,12 @@ main( void )
 	test_independent();
 	test_flood();
 	test_concurrency();
-	test_attacker();
+	test_attacker( &defaults, "the defaults" );
+	{
+		apppw_throttle_policy shortest = defaults;
+
+		shortest.backoff_max = APPPW_THROTTLE_BACKOFF_MAX_MIN;
+		test_attacker( &shortest, "the shortest apppw-totp-backoff-max" );
+	}
 	return done_testing();
 }
