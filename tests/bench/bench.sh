@@ -9,7 +9,7 @@
 #
 #   server A  dataset 1 (half MFA, K app passwords), no overlay   a
 #   server B  dataset 1, apppw overlay                             b c40 f40
-#   server C  dataset 2 (half MFA, 1 app password), apppw         c1 f
+#   server C  dataset 2 (half MFA, 1 app password), apppw         c1 f t w
 #   server D  dataset 3 (all MFA, TOTP, 1 app password), apppw    d
 #   server E  dataset 3 as OATH-LDAP entries, slapo-otp (otp.so)  e
 #   server G  {ARGON2} users, argon2.so, no overlay                g
@@ -41,7 +41,7 @@
 #                         ($BENCH_DIR/servers lists them, stop.sh stops them)
 #   BENCH_ACL [1]         the ACLs the README recommends (tests/lib/acl.conf)
 #                         on every server; 0: slapd's default (read for all)
-#   BENCH_SCENARIOS ["a b c40 f40 d e c1 f g"]  which ones to run
+#   BENCH_SCENARIOS ["a b c40 f40 d e c1 f t w g"]  which ones to run
 #   BENCH_DIR [build/bench/run]  data, configs, logs (wiped at start)
 set -eu
 
@@ -71,7 +71,7 @@ SYNC=${BENCH_SYNC:-0}
 ACL=${BENCH_ACL:-1}
 DBPLACE=${BENCH_DB:-tmpfs}
 KEEP=${BENCH_KEEP:-0}
-SCENARIOS=${BENCH_SCENARIOS:-a b c40 f40 d e c1 f g}
+SCENARIOS=${BENCH_SCENARIOS:-a b c40 f40 d e c1 f t w g}
 WORK=${BENCH_DIR:-$ROOT/build/bench/run}
 # the TOTP parameters, the same for the overlay and for slapo-otp
 DIGITS=6
@@ -240,7 +240,7 @@ mkdir -p "$DATA"
 if wants a b c40 f40; then
 	"$BIN/gendata" -n "$USERS" -k "$K" -o "$DATA/k$K.ldif" -c "$DATA/k$K.creds"
 fi
-if wants c1 f; then
+if wants c1 f t w; then
 	"$BIN/gendata" -n "$USERS" -k 1 -o "$DATA/k1.ldif" -c "$DATA/k1.creds"
 fi
 if wants d e; then
@@ -269,7 +269,7 @@ if wants b c40 f40; then
 		load B "$DATA/k$K.ldif"
 	fi
 fi
-if wants c1 f; then
+if wants c1 f t w; then
 	write_conf C "moduleload $MODULE" "$APPPW_OVERLAY"
 	load C "$DATA/k1.ldif"
 fi
@@ -328,7 +328,7 @@ run() {
 # entries come into memory and each app password's first use writes its
 # apppwLastUsed (then not again for 300 s); later ones need only 0.5 s.
 TIMED="a:A:k$K:plain b:B:k$K:plain c40:B:k$K:apppw f40:B:k$K:badapppw
-c1:C:k1:apppw f:C:k1:badapppw"
+c1:C:k1:apppw f:C:k1:badapppw t:C:k1:badcode w:C:k1:badpassword"
 SLICE=$(awk -v s="$MEASURE" -v p="$PASSES" 'BEGIN { printf "%g", s / p }')
 timed_pass() {
 	warm=$WARMUP
@@ -433,7 +433,7 @@ fi
 # pass does not move; that of d and e is all binds over all burst time.
 SUMMARY=$WORK/summary
 : >"$SUMMARY"
-for name in a b c1 c40 d e f f40 g; do
+for name in a b c1 c40 d e f f40 t w g; do
 	[ -s "$RES/$name" ] || continue
 	pct=$("$BIN/loadgen" -P "$RES/$name.lat") || :
 	awk -v name="$name" -v pct="$pct" -v hz="$TICKS" '
@@ -472,6 +472,8 @@ describe() {
 	e) echo "password+TOTP, slapo-otp (otp.so), burst" ;;
 	f) echo "wrong app password (49), K=1" ;;
 	f40) echo "wrong app password (49), K=$K" ;;
+	t) echo "password + wrong code (49): TOTP locked" ;;
+	w) echo "wrong password + a code (49)" ;;
 	g) echo "password {ARGON2} $ARGON2_PARAMS" ;;
 	esac
 }
@@ -531,6 +533,8 @@ ratio "c40/c1" c40 c1 ">=" 0.95 "K=$K vs K=1: the cost does not grow with K"
 ratio "d/e" d e ">=" 1.0 "password+TOTP vs slapo-otp"
 ratio "f/c1" c1 f "<=" 1.0 "COST of a failure / of a success = rate(c1)/rate(f)"
 ratio "f40/c40" c40 f40 "<=" 1.0 "the same with K=$K = rate(c40)/rate(f40)"
+ratio "t/a" a t "<=" 1.05 "COST of a refusal while TOTP is locked / of a plain bind"
+ratio "t/w" w t "<=" 1.0 "COST of a locked refusal / of a wrong password's refusal"
 ratio "c1/g" c1 g ">=" 1000 "app password vs {ARGON2} password"
 echo
 if [ -n "$RSS_B" ]; then

@@ -25,7 +25,7 @@
  *          prints the last step it used.
  *
  * Every result code is checked against the expected one (0, or 49 for
- * the wrong-app-password mode). Unexpected results are counted as errors,
+ * the modes that send something wrong). Unexpected results are counted as errors,
  * the first few are shown, and the exit status is then 1: a scenario with
  * failures reports an error, never a throughput.
  *
@@ -57,7 +57,8 @@
 #define MAX_CONN_FAILURES	100
 #define CROCKFORD	"0123456789abcdefghjkmnpqrstvwxyz"
 
-enum mode { MODE_PLAIN, MODE_APPPW, MODE_BADAPPPW, MODE_TOTP };
+enum mode { MODE_PLAIN, MODE_APPPW, MODE_BADAPPPW, MODE_TOTP, MODE_BADCODE,
+	MODE_BADPASSWORD };
 enum group { GROUP_DEFAULT, GROUP_PLAIN, GROUP_MFA, GROUP_ALL };
 
 struct user {
@@ -282,8 +283,8 @@ load_users( void )
 		size_t i;
 
 		for ( i = 0; i < nusers; i++ ) {
-			if ( cfg.mode == MODE_TOTP ? !users[i].totp :
-					!users[i].apppw.bv_val )
+			if ( cfg.mode == MODE_APPPW || cfg.mode == MODE_BADAPPPW ?
+					!users[i].apppw.bv_val : !users[i].totp )
 				die( "this mode needs MFA users with app passwords "
 					"or TOTP secrets (-u mfa)" );
 		}
@@ -314,6 +315,47 @@ conn_close( struct conn *c )
 	c->busy = 0;
 }
 
+/* prefix, the password and the code, in buf */
+static int
+password_and_code( const char *prefix, const struct berval *password,
+	const char *code, struct berval *cred, char *buf, size_t buflen )
+{
+	size_t plen = strlen( prefix );
+
+	if ( plen + password->bv_len + cfg.digits + 1 > buflen )
+		return -1;
+	memcpy( buf, prefix, plen );
+	memcpy( buf + plen, password->bv_val, password->bv_len );
+	memcpy( buf + plen + password->bv_len, code, cfg.digits + 1 );
+	cred->bv_val = buf;
+	cred->bv_len = plen + password->bv_len + cfg.digits;
+	return 0;
+}
+
+/* A code that no step of a window of 1 around now accepts: the current
+ * one with its first digit moved on until it is none of the three. */
+static int
+wrong_code( const struct user *u, char code[MAX_DIGITS + 1] )
+{
+	char near[3][MAX_DIGITS + 1];
+	time_t now = time( NULL );
+	int i, clash;
+
+	for ( i = 0; i < 3; i++ ) {
+		if ( oath_totp_generate( u->totp, u->totp_len,
+				now + ( i - 1 ) * (time_t)cfg.step, cfg.step, 0,
+				cfg.digits, near[i] ) != OATH_OK )
+			return -1;
+	}
+	memcpy( code, near[1], cfg.digits + 1 );
+	do {
+		code[0] = code[0] == '9' ? '0' : code[0] + 1;
+		for ( clash = 0, i = 0; i < 3; i++ )
+			clash |= strcmp( code, near[i] ) == 0;
+	} while ( clash );
+	return 0;
+}
+
 /* Build the credentials for one bind. For TOTP the code is computed now,
  * at the moment of the bind, and the step it belongs to is remembered. */
 static int
@@ -336,16 +378,20 @@ make_cred( struct worker *w, const struct user *u, struct berval *cred,
 		int64_t step = now / cfg.step;
 
 		if ( oath_totp_generate( u->totp, u->totp_len, now, cfg.step, 0,
-				cfg.digits, code ) != OATH_OK ||
-				u->password.bv_len + cfg.digits + 1 > buflen )
+				cfg.digits, code ) != OATH_OK )
 			return -1;
-		memcpy( buf, u->password.bv_val, u->password.bv_len );
-		memcpy( buf + u->password.bv_len, code, cfg.digits + 1 );
-		cred->bv_val = buf;
-		cred->bv_len = u->password.bv_len + cfg.digits;
 		if ( step > w->last_step )
 			w->last_step = step;
-		return 0;
+		return password_and_code( "", &u->password, code, cred, buf, buflen );
+	}
+	case MODE_BADCODE:
+	case MODE_BADPASSWORD: {
+		char code[MAX_DIGITS + 1];
+
+		if ( wrong_code( u, code ) != 0 )
+			return -1;
+		return password_and_code( cfg.mode == MODE_BADPASSWORD ? "x" : "",
+			&u->password, code, cred, buf, buflen );
 	}
 	}
 	return -1;
@@ -379,7 +425,8 @@ send_bind( struct worker *w, struct conn *c, const struct user *u )
 		return -1;
 	rc = ldap_sasl_bind( c->ld, u->dn, LDAP_SASL_SIMPLE, &cred,
 		NULL, NULL, &c->msgid );
-	if ( cfg.mode == MODE_TOTP )
+	if ( cfg.mode == MODE_TOTP || cfg.mode == MODE_BADCODE ||
+			cfg.mode == MODE_BADPASSWORD )
 		memset( buf, 0, sizeof(buf) );
 	if ( rc != LDAP_SUCCESS ) {
 		show_error( u, rc, "sending the bind" );
@@ -633,20 +680,23 @@ summarise( void )
 	return 0;
 }
 
-static const char *mode_names[] = { "plain", "apppw", "badapppw", "totp" };
+static const char *mode_names[] = { "plain", "apppw", "badapppw", "totp",
+	"badcode", "badpassword" };
 
 static void
 usage( void )
 {
 	fprintf( stderr,
-		"usage: loadgen -H uri -f credentials [-m plain|apppw|badapppw|totp]\n"
+		"usage: loadgen -H uri -f credentials\n"
+		"\t[-m plain|apppw|badapppw|totp|badcode|badpassword]\n"
 		"\t[-u plain|mfa|all] [-t threads] [-c conns-per-thread]\n"
 		"\t[-w warm-up-s] [-d seconds] [-N] [-B] [-W warm-users]\n"
 		"\t[-A after-step] [-S step] [-D digits] [-s skip] [-l users] [-e rc]\n"
 		"\t[-R] [-L scenario] [-o latency-file]\n"
 		"       loadgen -P latency-file\n"
 		"  -m  what is sent: password, app password, wrong app password\n"
-		"      (expects 49), password + TOTP code (burst mode)\n"
+		"      (expects 49), password + TOTP code (burst mode), password +\n"
+		"      a wrong code, wrong password + a code (both expect 49)\n"
 		"  -u  which users (plain for plain, mfa otherwise)\n"
 		"  -t, -c  threads (2) and connections per thread (2)\n"
 		"  -w, -d  warm-up (2) and measured (8) seconds, timed mode\n"
@@ -697,10 +747,10 @@ parse_args( int argc, char **argv )
 		case 'H': cfg.uri = optarg; break;
 		case 'f': cfg.creds = optarg; break;
 		case 'm':
-			for ( cfg.mode = 0; cfg.mode <= MODE_TOTP; cfg.mode++ )
+			for ( cfg.mode = 0; cfg.mode <= MODE_BADPASSWORD; cfg.mode++ )
 				if ( strcmp( optarg, mode_names[cfg.mode] ) == 0 )
 					break;
-			if ( cfg.mode > MODE_TOTP )
+			if ( cfg.mode > MODE_BADPASSWORD )
 				usage();
 			break;
 		case 'u':
@@ -734,7 +784,8 @@ parse_args( int argc, char **argv )
 	if ( cfg.group == GROUP_DEFAULT )
 		cfg.group = cfg.mode == MODE_PLAIN ? GROUP_PLAIN : GROUP_MFA;
 	if ( cfg.expect < 0 )
-		cfg.expect = cfg.mode == MODE_BADAPPPW ?
+		cfg.expect = cfg.mode == MODE_BADAPPPW || cfg.mode == MODE_BADCODE ||
+			cfg.mode == MODE_BADPASSWORD ?
 			LDAP_INVALID_CREDENTIALS : LDAP_SUCCESS;
 	/* a TOTP code is good once per step: only a burst respects that */
 	if ( cfg.mode == MODE_TOTP )
