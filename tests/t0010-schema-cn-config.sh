@@ -9,7 +9,7 @@ test_expect_success 'apppw.ldif is derived from apppw.schema' '
 '
 
 # a server with the module loaded, but neither the schema nor the overlay
-"$SRC_ROOT/tools/demo/slapd-conf.sh" "$TEST_DIR" "$BASE_DN" "$ADMIN_DN" "$ADMIN_PW" |
+"$SRC_ROOT/tools/conf/slapd-conf.sh" "$TEST_DIR" "$BASE_DN" "$ADMIN_DN" "$ADMIN_PW" |
 	sed '/apppw.schema/d; /^overlay apppw/,$d' >"$TEST_DIR/slapd.conf"
 cat >"$TEST_DIR/plain.ldif" <<EOF
 dn: $BASE_DN

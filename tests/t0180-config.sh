@@ -22,7 +22,7 @@ slaptest_refuses() {
 	local dir="$TEST_DIR/bad" rc
 	rm -rf "$dir"
 	mkdir -p "$dir"
-	"$SRC_ROOT/tools/demo/slapd-conf.sh" "$dir" "$BASE_DN" "$ADMIN_DN" \
+	"$SRC_ROOT/tools/conf/slapd-conf.sh" "$dir" "$BASE_DN" "$ADMIN_DN" \
 		"$ADMIN_PW" "$1" >"$dir/slapd.conf"
 	slaptest -u -f "$dir/slapd.conf" >"$dir/out" 2>&1 && rc=0 || rc=$?
 	cat "$dir/out"

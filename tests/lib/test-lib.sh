@@ -106,7 +106,7 @@ bail_out() {
 # after "overlay apppw".
 write_config() {
 	mkdir -p "$TEST_DIR/slapd.d"
-	"$SRC_ROOT/tools/demo/slapd-conf.sh" "$TEST_DIR" "$BASE_DN" "$ADMIN_DN" \
+	"$SRC_ROOT/tools/conf/slapd-conf.sh" "$TEST_DIR" "$BASE_DN" "$ADMIN_DN" \
 		"$ADMIN_PW" "${1:-}" >"$TEST_DIR/slapd.conf"
 }
 

@@ -54,7 +54,7 @@ seed() {
 
 	mkdir -p "$RUN_DIR/slapd.d"
 	conf="$RUN_DIR/slapd.conf"
-	"$top/tools/demo/slapd-conf.sh" "$RUN_DIR" "$BASE_DN" "cn=admin,$BASE_DN" \
+	"$top/tools/conf/slapd-conf.sh" "$RUN_DIR" "$BASE_DN" "cn=admin,$BASE_DN" \
 		"$admin_pw" >"$conf"
 	slaptest -Q -u -f "$conf" || die "slaptest refused $conf"
 	slapadd -q -f "$conf" -b "$BASE_DN" <<EOF || die "slapadd failed"
