@@ -64,8 +64,8 @@ test_expect_success 'an entry is made MFA-required and given an app password' '
 	add: apppwPassword
 	apppwPassword: password=$pw label=printer
 	EOF
-	test "$(bind_rc "$BOB" "$pw")" = 0
-	test "$(bind_rc "$BOB" "$BOB_PW")" = 49
+	expect_bind 0 "$BOB" "$pw"
+	expect_bind 49 "$BOB" "$BOB_PW"
 '
 
 test_done

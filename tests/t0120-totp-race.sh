@@ -98,7 +98,7 @@ test_expect_success 'two last uses of one app password are merged by its next us
 	values "$CAROL" apppwLastUsed >"$TEST_DIR/lastused"
 	printf "%s\n" "${pw:0:4} 20200101000000Z" "${pw:0:4} 20200101000001Z" >"$TEST_DIR/expected"
 	diff -u "$TEST_DIR/expected" "$TEST_DIR/lastused"
-	test "$(bind_rc "$CAROL" "$pw")" = 0
+	expect_bind 0 "$CAROL" "$pw"
 	values "$CAROL" apppwLastUsed >"$TEST_DIR/lastused"
 	cat "$TEST_DIR/lastused"
 	test "$(wc -l <"$TEST_DIR/lastused")" = 1

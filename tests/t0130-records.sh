@@ -38,7 +38,7 @@ refused() {
 test_expect_success 'setup: alice has one app password, carol another' '
 	new_app_password "$ALICE" "Phone" >"$TEST_DIR/alice.pw"
 	new_app_password "$CAROL" "Carol laptop" >"$TEST_DIR/carol.pw"
-	test "$(bind_rc "$ALICE" "$(cat "$TEST_DIR/alice.pw")")" = 0
+	expect_bind 0 "$ALICE" "$(cat "$TEST_DIR/alice.pw")"
 	test "$(values "$ALICE" apppwPassword | wc -l)" = 1
 '
 carol_record=$(values "$CAROL" apppwPassword)
@@ -99,7 +99,7 @@ test_expect_success 'a label of 64 characters of UTF-8 is accepted' '
 	pw=$(app_password_string)
 	try "password=$pw label=$label"
 	ldif "$ALICE" apppwPassword | ldif_plain | grep -qx "apppwPassword: id=${pw:0:4} created=[0-9]*Z hash=b2b\\\$[^ ]* label=$label"
-	test "$(bind_rc "$ALICE" "$pw")" = 0
+	expect_bind 0 "$ALICE" "$pw"
 '
 
 test_expect_success 'a value with a NUL byte is refused (21)' '
@@ -225,14 +225,13 @@ test_expect_success 'an entry added with a request gets a record' '
 	values "uid=dave,ou=people,$BASE_DN" apppwPassword >"$TEST_DIR/dave"
 	grep -qx "id=${pw:0:4} created=[0-9]*Z hash=b2b\\\$[^ ]* label=Dave phone" "$TEST_DIR/dave"
 	not grep -q "password=" "$TEST_DIR/dave"
-	test "$(bind_rc "uid=dave,ou=people,$BASE_DN" "$pw")" = 0
+	expect_bind 0 "uid=dave,ou=people,$BASE_DN" "$pw"
 '
 
 test_expect_success 'a pre-hashed record (taken from carol) is stored as it is, and binds' '
 	try "$carol_record"
 	values "$ALICE" apppwPassword | grep -Fqx "$carol_record"
-	test "$(bind_rc "$ALICE" "$(cat "$TEST_DIR/carol.pw")")" = 0
-	test "$(cat "$TEST_DIR/bind.out")" = "dn:$ALICE"
+	expect_bind_as "$ALICE" "$(cat "$TEST_DIR/carol.pw")"
 '
 
 test_expect_success 'the final state, as LDIF' '

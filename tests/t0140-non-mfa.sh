@@ -70,13 +70,13 @@ test_expect_success 'adding it with apppwMFARequired TRUE in the same modify is 
 	echo "$pw" >"$TEST_DIR/bob.pw"
 	test "$(values "$BOB" apppwMFARequired)" = TRUE
 	values "$BOB" apppwPassword | grep -qx "id=${pw:0:4} created=[0-9]*Z hash=b2b\\\$[^ ]* label=Bob phone"
-	test "$(bind_rc "$BOB" "$pw")" = 0
-	test "$(bind_rc "$BOB" "$BOB_PW")" = 49
+	expect_bind 0 "$BOB" "$pw"
+	expect_bind 49 "$BOB" "$BOB_PW"
 '
 
 test_expect_success 'alice: her app password works while she is MFA-required' '
-	test "$(bind_rc "$ALICE" "$(cat "$TEST_DIR/alice.pw")")" = 0
-	test "$(bind_rc "$ALICE" "$ALICE_PW")" = 49
+	expect_bind 0 "$ALICE" "$(cat "$TEST_DIR/alice.pw")"
+	expect_bind 49 "$ALICE" "$ALICE_PW"
 '
 
 test_expect_success 'turning MFA off (replace with FALSE) stops her app passwords at once' '
@@ -87,17 +87,15 @@ test_expect_success 'turning MFA off (replace with FALSE) stops her app password
 	replace: apppwMFARequired
 	apppwMFARequired: FALSE
 	EOF
-	test "$(bind_rc "$ALICE" "$(cat "$TEST_DIR/alice.pw")")" = 49
-	test "$(cat "$TEST_DIR/bind.out")" = "ldap_bind: Invalid credentials (49)"
+	expect_bind_refused "$ALICE" "$(cat "$TEST_DIR/alice.pw")"
 '
 
 test_expect_success '... her password alone works again ...' '
-	test "$(bind_rc "$ALICE" "$ALICE_PW")" = 0
-	test "$(cat "$TEST_DIR/bind.out")" = "dn:$ALICE"
+	expect_bind_as "$ALICE" "$ALICE_PW"
 '
 
 test_expect_success '... password + code is just a wrong password now ...' '
-	test "$(bind_rc "$ALICE" "$ALICE_PW$(totp "$ALICE_TOTP")")" = 49
+	expect_bind 49 "$ALICE" "$ALICE_PW$(totp "$ALICE_TOTP")"
 '
 
 test_expect_success '... and the records stay stored, unused' '
@@ -137,9 +135,8 @@ test_expect_success 'turning MFA back on revives her app passwords' '
 	replace: apppwMFARequired
 	apppwMFARequired: TRUE
 	EOF
-	test "$(bind_rc "$ALICE" "$(cat "$TEST_DIR/alice.pw")")" = 0
-	test "$(cat "$TEST_DIR/bind.out")" = "dn:$ALICE"
-	test "$(bind_rc "$ALICE" "$ALICE_PW")" = 49
+	expect_bind_as "$ALICE" "$(cat "$TEST_DIR/alice.pw")"
+	expect_bind 49 "$ALICE" "$ALICE_PW"
 '
 
 test_expect_success 'deleting the flag altogether stops them too' '
@@ -148,13 +145,13 @@ test_expect_success 'deleting the flag altogether stops them too' '
 	changetype: modify
 	delete: apppwMFARequired
 	EOF
-	test "$(bind_rc "$ALICE" "$(cat "$TEST_DIR/alice.pw")")" = 49
-	test "$(bind_rc "$ALICE" "$ALICE_PW")" = 0
+	expect_bind 49 "$ALICE" "$(cat "$TEST_DIR/alice.pw")"
+	expect_bind 0 "$ALICE" "$ALICE_PW"
 '
 
 test_expect_success 'the same app password never authenticates an entry without MFA' '
-	test "$(bind_rc "$BOB" "$(cat "$TEST_DIR/alice.pw")")" = 49
-	test "$(bind_rc "$CAROL" "$(cat "$TEST_DIR/bob.pw")")" = 49
+	expect_bind 49 "$BOB" "$(cat "$TEST_DIR/alice.pw")"
+	expect_bind 49 "$CAROL" "$(cat "$TEST_DIR/bob.pw")"
 '
 
 test_done

@@ -53,7 +53,7 @@ test_expect_success 'a replace with three values is accepted' '
 	values "$ALICE" apppwPassword >"$TEST_DIR/now"
 	test "$(wc -l <"$TEST_DIR/now")" = 3
 	test "$(grep -c " label=New [123]\$" "$TEST_DIR/now")" = 3
-	test "$(bind_rc "$ALICE" "$(cat "$TEST_DIR/three.pw")")" = 49
+	expect_bind 49 "$ALICE" "$(cat "$TEST_DIR/three.pw")"
 	values "$ALICE" apppwPassword >"$TEST_DIR/three"
 '
 
@@ -83,7 +83,7 @@ test_expect_success 'deleting one and adding one in the same modify is accepted'
 	values "$ALICE" apppwPassword >"$TEST_DIR/now"
 	test "$(wc -l <"$TEST_DIR/now")" = 3
 	grep -q " label=Swapped\$" "$TEST_DIR/now"
-	test "$(bind_rc "$ALICE" "$pw")" = 0
+	expect_bind 0 "$ALICE" "$pw"
 '
 
 test_expect_success 'two values over the limit at once are refused too' '

@@ -28,7 +28,7 @@ snapshot() {
 test_expect_success 'setup: alice has an app password; the ACL lets her write her own userPassword' '
 	new_app_password "$ALICE" "Mail client" >"$TEST_DIR/app.pw"
 	new_app_password "$CAROL" "Carol mail" >/dev/null
-	test "$(bind_rc "$ALICE" "$(cat "$TEST_DIR/app.pw")")" = 0
+	expect_bind 0 "$ALICE" "$(cat "$TEST_DIR/app.pw")"
 	snapshot >"$TEST_DIR/before"
 '
 
@@ -120,14 +120,14 @@ test_expect_success 'a password+TOTP session may change its own userPassword (AC
 	replace: userPassword
 	userPassword: alice-new-pw
 	EOF
-	test "$(bind_rc "$ALICE" "alice-new-pw$(next_totp "$ALICE_TOTP")")" = 0
-	test "$(bind_rc "$ALICE" "$ALICE_PW$(next_totp "$ALICE_TOTP")")" = 49
+	expect_bind 0 "$ALICE" "alice-new-pw$(next_totp "$ALICE_TOTP")"
+	expect_bind 49 "$ALICE" "$ALICE_PW$(next_totp "$ALICE_TOTP")"
 '
 
 test_expect_success 'and use ldappasswd' '
 	ldappasswd -x -H "$LDAP_URI" -D "$ALICE" -w "alice-new-pw$(next_totp "$ALICE_TOTP")" \
 		-s "$ALICE_PW"
-	test "$(bind_rc "$ALICE" "$ALICE_PW$(next_totp "$ALICE_TOTP")")" = 0
+	expect_bind 0 "$ALICE" "$ALICE_PW$(next_totp "$ALICE_TOTP")"
 '
 
 test_expect_success 'and delete its own app passwords (ACL self =rscz)' '
@@ -138,7 +138,7 @@ test_expect_success 'and delete its own app passwords (ACL self =rscz)' '
 	apppwPassword: $(values "$ALICE" apppwPassword)
 	EOF
 	test -z "$(values "$ALICE" apppwPassword)"
-	test "$(bind_rc "$ALICE" "$(cat "$TEST_DIR/app.pw")")" = 49
+	expect_bind 49 "$ALICE" "$(cat "$TEST_DIR/app.pw")"
 '
 
 test_done

@@ -165,12 +165,12 @@ test_expect_success 'a refused replace of the scopes keeps the old ones in force
 test_expect_success 'setup: alice has an app password' '
 	new_app_password "$ALICE" "Laptop" >"$TEST_DIR/app.pw"
 	values "$ALICE" apppwPassword | grep -q " hash=b2bk\\\$"
-	test "$(bind_rc "$ALICE" "$(cat "$TEST_DIR/app.pw")")" = 0
+	expect_bind 0 "$ALICE" "$(cat "$TEST_DIR/app.pw")"
 '
 
 test_expect_success 'apppw-enabled FALSE: app-password binds fail at once' '
 	config_set olcApppwEnabled FALSE
-	test "$(bind_rc "$ALICE" "$(cat "$TEST_DIR/app.pw")")" = 49
+	expect_bind 49 "$ALICE" "$(cat "$TEST_DIR/app.pw")"
 	grep -q "apppw: BIND dn=\"$ALICE\" refused: app passwords are disabled (apppw-enabled off)" "$TEST_DIR/slapd.log"
 '
 
@@ -190,27 +190,26 @@ test_expect_success '... new ones are refused (53), by ldapmodify and by the ext
 
 test_expect_success '... password + TOTP still works, and records are kept' '
 	totp_settle
-	test "$(bind_rc "$ALICE" "$ALICE_PW$(totp "$ALICE_TOTP")")" = 0
+	expect_bind 0 "$ALICE" "$ALICE_PW$(totp "$ALICE_TOTP")"
 	test "$(values "$ALICE" apppwPassword | wc -l)" = 1
 '
 
 test_expect_success 'apppw-enabled TRUE again: the app password binds' '
 	config_set olcApppwEnabled TRUE
-	test "$(bind_rc "$ALICE" "$(cat "$TEST_DIR/app.pw")")" = 0
+	expect_bind 0 "$ALICE" "$(cat "$TEST_DIR/app.pw")"
 '
 
 test_expect_success 'apppw-password-alone allow: the password alone gets in' '
-	test "$(bind_rc "$ALICE" "$ALICE_PW")" = 49
+	expect_bind 49 "$ALICE" "$ALICE_PW"
 	config_set olcApppwPasswordAlone allow
-	test "$(bind_rc "$ALICE" "$ALICE_PW")" = 0
-	test "$(cat "$TEST_DIR/bind.out")" = "dn:$ALICE"
-	test "$(bind_rc "$ALICE" "wrong-pw")" = 49
+	expect_bind_as "$ALICE" "$ALICE_PW"
+	expect_bind 49 "$ALICE" "wrong-pw"
 	grep -q "apppw: BIND dn=\"$ALICE\" neither app password nor TOTP code (.*); apppw-password-alone allow: the password alone is checked" "$TEST_DIR/slapd.log"
 '
 
 test_expect_success 'apppw-password-alone refuse: refused again' '
 	config_set olcApppwPasswordAlone refuse
-	test "$(bind_rc "$ALICE" "$ALICE_PW")" = 49
+	expect_bind 49 "$ALICE" "$ALICE_PW"
 '
 
 test_expect_success 'apppw-max-count 1: a second app password is refused (19)' '
@@ -230,10 +229,10 @@ test_expect_success 'apppw-max-count 1: a second app password is refused (19)' '
 test_expect_success 'apppw-lastused-precision 0: every use is recorded' '
 	config_set olcApppwLastUsedPrecision 0
 	pw=$(cat "$TEST_DIR/app.pw")
-	test "$(bind_rc "$ALICE" "$pw")" = 0
+	expect_bind 0 "$ALICE" "$pw"
 	first=$(values "$ALICE" apppwLastUsed)
 	sleep 1.1
-	test "$(bind_rc "$ALICE" "$pw")" = 0
+	expect_bind 0 "$ALICE" "$pw"
 	second=$(values "$ALICE" apppwLastUsed)
 	echo "$first / $second"
 	test "${first%% *}" = "${second%% *}"
@@ -245,7 +244,7 @@ test_expect_success 'apppw-lastused-precision 1h: a use a second later is not re
 	pw=$(cat "$TEST_DIR/app.pw")
 	first=$(values "$ALICE" apppwLastUsed)
 	sleep 1.1
-	test "$(bind_rc "$ALICE" "$pw")" = 0
+	expect_bind 0 "$ALICE" "$pw"
 	test "$(values "$ALICE" apppwLastUsed)" = "$first"
 '
 

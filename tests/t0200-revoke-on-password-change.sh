@@ -4,11 +4,12 @@
 . "$(dirname "$0")/lib/test-lib.sh"
 start_slapd "apppw-totp-window $TOTP_WIDE_WINDOW"
 
-# two_used DN: give DN two app passwords and use both; prints them
+# two_used DN: give DN two app passwords and use both; prints them (and
+# what failed, on standard error)
 two_used() {
 	local a b
 	a=$(new_app_password "$1" "Phone") && b=$(new_app_password "$1" "Laptop") || return 1
-	test "$(bind_rc "$1" "$a")" = 0 && test "$(bind_rc "$1" "$b")" = 0 || return 1
+	{ expect_bind 0 "$1" "$a" && expect_bind 0 "$1" "$b"; } >&2 || return 1
 	echo "$a $b"
 }
 
@@ -17,7 +18,7 @@ all_bind() {
 	local dn=$1 pw
 	shift
 	for pw; do
-		test "$(bind_rc "$dn" "$pw")" = 0 || return 1
+		expect_bind 0 "$dn" "$pw" || return 1
 	done
 }
 
@@ -43,7 +44,7 @@ test_expect_success 'off: nor does ldappasswd' '
 	ldappasswd -x -H "$LDAP_URI" -D "$ADMIN_DN" -w "$ADMIN_PW" -s "$ALICE_PW" "$ALICE"
 	ldif "$ALICE" apppwPassword apppwLastUsed >"$TEST_DIR/after"
 	diff -u "$TEST_DIR/before" "$TEST_DIR/after"
-	test "$(bind_rc "$ALICE" "$ALICE_PW$(next_totp "$ALICE_TOTP")")" = 0
+	expect_bind 0 "$ALICE" "$ALICE_PW$(next_totp "$ALICE_TOTP")"
 '
 
 test_expect_success 'turned on through cn=config' '
@@ -69,8 +70,8 @@ test_expect_success 'on: an admin ldapmodify of userPassword removes every app p
 '
 
 test_expect_success '... and they no longer bind; the new password + code does' '
-	for pw in $(cat "$TEST_DIR/pws"); do test "$(bind_rc "$ALICE" "$pw")" = 49; done
-	test "$(bind_rc "$ALICE" "alice-pw2$(next_totp "$ALICE_TOTP")")" = 0
+	for pw in $(cat "$TEST_DIR/pws"); do expect_bind 49 "$ALICE" "$pw"; done
+	expect_bind 0 "$ALICE" "alice-pw2$(next_totp "$ALICE_TOTP")"
 '
 
 test_expect_success 'on: ldappasswd by the admin revokes them too' '
@@ -80,8 +81,8 @@ test_expect_success 'on: ldappasswd by the admin revokes them too' '
 	ldif "$ALICE" apppwPassword apppwLastUsed >"$TEST_DIR/after"
 	printf "%s\n" "dn: $ALICE" "" >"$TEST_DIR/expected"
 	diff -u "$TEST_DIR/expected" "$TEST_DIR/after"
-	for pw in $pws; do test "$(bind_rc "$ALICE" "$pw")" = 49; done
-	test "$(bind_rc "$ALICE" "$ALICE_PW$(next_totp "$ALICE_TOTP")")" = 0
+	for pw in $pws; do expect_bind 49 "$ALICE" "$pw"; done
+	expect_bind 0 "$ALICE" "$ALICE_PW$(next_totp "$ALICE_TOTP")"
 '
 
 test_expect_success 'on: the user changing her own password (password+TOTP session) revokes them' '
@@ -89,7 +90,7 @@ test_expect_success 'on: the user changing her own password (password+TOTP sessi
 	ldappasswd -x -H "$LDAP_URI" -D "$ALICE" -w "$ALICE_PW$(next_totp "$ALICE_TOTP")" -s alice-pw3
 	ldif "$ALICE" apppwPassword apppwLastUsed >"$TEST_DIR/after"
 	diff -u "$TEST_DIR/expected" "$TEST_DIR/after"
-	for pw in $pws; do test "$(bind_rc "$ALICE" "$pw")" = 49; done
+	for pw in $pws; do expect_bind 49 "$ALICE" "$pw"; done
 '
 
 test_expect_success 'on: a password change that also adds an app password keeps only the new one' '
@@ -108,8 +109,8 @@ test_expect_success 'on: a password change that also adds an app password keeps 
 	test "$(wc -l <"$TEST_DIR/carol")" = 1
 	grep -q "^id=${new:0:4} .* label=After the change\$" "$TEST_DIR/carol"
 	test -z "$(values "$CAROL" apppwLastUsed)"
-	test "$(bind_rc "$CAROL" "$new")" = 0
-	for pw in $pws; do test "$(bind_rc "$CAROL" "$pw")" = 49; done
+	expect_bind 0 "$CAROL" "$new"
+	for pw in $pws; do expect_bind 49 "$CAROL" "$pw"; done
 '
 
 test_expect_success 'on: changing another attribute keeps them' '
@@ -120,7 +121,7 @@ test_expect_success 'on: changing another attribute keeps them' '
 	replace: mail
 	mail: alice2@example.com
 	EOF
-	test "$(bind_rc "$ALICE" "$pw")" = 0
+	expect_bind 0 "$ALICE" "$pw"
 '
 
 test_expect_success 'on: a non-MFA entry without app passwords changes its password as before' '
@@ -130,7 +131,7 @@ test_expect_success 'on: a non-MFA entry without app passwords changes its passw
 	replace: userPassword
 	userPassword: bob-pw2
 	EOF
-	test "$(bind_rc "$BOB" "bob-pw2")" = 0
+	expect_bind 0 "$BOB" "bob-pw2"
 '
 
 test_done

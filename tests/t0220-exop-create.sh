@@ -44,9 +44,8 @@ test_expect_success 'alice, bound with password+TOTP, creates one for herself' '
 
 test_expect_success 'the password returned binds as alice, with or without dashes' '
 	read -r id pw <"$TEST_DIR/made"
-	test "$(bind_rc "$ALICE" "$pw")" = 0
-	test "$(cat "$TEST_DIR/bind.out")" = "dn:$ALICE"
-	test "$(bind_rc "$ALICE" "$(echo "$pw" | sed "s/\(....\)/\1-/g; s/-\$//")")" = 0
+	expect_bind_as "$ALICE" "$pw"
+	expect_bind 0 "$ALICE" "$(echo "$pw" | sed "s/\(....\)/\1-/g; s/-\$//")"
 '
 
 test_expect_success 'the creation is logged, without the password' '
@@ -61,7 +60,7 @@ test_expect_success 'with an expiry and a scope' '
 	read -r id pw <"$TEST_DIR/made2"
 	values "$ALICE" apppwPassword |
 		grep -qx "id=$id created=[0-9]\{14\}Z expires=20991231235959Z scope=mail hash=b2b\\\$[^ ]* label=Mail"
-	test "$(bind_rc "$ALICE" "$pw")" = 0
+	expect_bind 0 "$ALICE" "$pw"
 '
 
 test_expect_success 'alice bound with an app password is refused (50)' '
@@ -86,7 +85,7 @@ test_expect_success 'the rootdn creates one for alice (target given)' '
 	create_app_password "$ADMIN_DN" "$ADMIN_PW" "target=$ALICE" "label=Printer" >"$TEST_DIR/made3"
 	read -r id pw <"$TEST_DIR/made3"
 	values "$ALICE" apppwPassword | grep -qx "id=$id created=[0-9]\{14\}Z hash=b2b\\\$[^ ]* label=Printer"
-	test "$(bind_rc "$ALICE" "$pw")" = 0
+	expect_bind 0 "$ALICE" "$pw"
 	grep -q "apppw: CREATE dn=\"$ALICE\" id=$id label=\"Printer\" scope=- by=\"$ADMIN_DN\"" "$TEST_DIR/slapd.log"
 '
 

@@ -50,7 +50,7 @@ test_expect_success 'the records hold what was asked for' '
 
 test_expect_success 'each binds as alice; the scoped one from 127.0.0.1' '
 	for i in 1 2 3; do
-		test "$(bind_rc "$ALICE" "$(cat "$TEST_DIR/pw$i")")" = 0
+		expect_bind 0 "$ALICE" "$(cat "$TEST_DIR/pw$i")"
 	done
 '
 
@@ -115,9 +115,9 @@ test_expect_success 'revoke two ids at once, one typed in upper case' '
 	values "$ALICE" apppwPassword >"$TEST_DIR/left"
 	test "$(wc -l <"$TEST_DIR/left")" = 1
 	grep -q "^id=$(cut -c1-4 "$TEST_DIR/pw2") " "$TEST_DIR/left"
-	test "$(bind_rc "$ALICE" "$(cat "$TEST_DIR/pw1")")" = 49
-	test "$(bind_rc "$ALICE" "$(cat "$TEST_DIR/pw3")")" = 49
-	test "$(bind_rc "$ALICE" "$(cat "$TEST_DIR/pw2")")" = 0
+	expect_bind 49 "$ALICE" "$(cat "$TEST_DIR/pw1")"
+	expect_bind 49 "$ALICE" "$(cat "$TEST_DIR/pw3")"
+	expect_bind 0 "$ALICE" "$(cat "$TEST_DIR/pw2")"
 '
 
 test_expect_success 'the last uses of the revoked ones are gone with them' '
@@ -132,7 +132,7 @@ test_expect_success 'revoke --all; again, an entry without any is no error' '
 	test ! -s "$TEST_DIR/all.out"
 	test "$(cat "$TEST_DIR/all.err")" = "Revoked 1 app password of $ALICE."
 	test -z "$(values "$ALICE" apppwPassword)"
-	test "$(bind_rc "$ALICE" "$(cat "$TEST_DIR/pw2")")" = 49
+	expect_bind 49 "$ALICE" "$(cat "$TEST_DIR/pw2")"
 	admin_apppw revoke --all "$ALICE" >"$TEST_DIR/all.out" 2>"$TEST_DIR/all.err"
 	test ! -s "$TEST_DIR/all.out"
 	test "$(cat "$TEST_DIR/all.err")" = "$ALICE has no app passwords."

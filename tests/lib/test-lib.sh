@@ -205,10 +205,35 @@ restart_slapd() {
 	start_slapd
 }
 
-# bind_rc DN PASSWORD [URI]: the result code of a simple bind
-bind_rc() {
-	ldapwhoami -x -H "${3:-$LDAP_URI}" -D "$1" -w "$2" >"$TEST_DIR/bind.out" 2>&1
-	echo $?
+# expect_bind CODE DN PASSWORD [URI]: a simple bind as DN (with ldapwhoami)
+# ends with the LDAP result CODE; if not, says what was expected, what
+# happened and what ldapwhoami said (never the password). ldapwhoami's
+# output stays in $TEST_DIR/bind.out.
+expect_bind() {
+	local want=$1 rc=0
+	ldapwhoami -x -H "${4:-$LDAP_URI}" -D "$2" -w "$3" \
+		>"$TEST_DIR/bind.out" 2>&1 || rc=$?
+	[ "$rc" = "$want" ] && return 0
+	echo "bind as $2: expected result $want, got $rc; ldapwhoami said:"
+	cat "$TEST_DIR/bind.out"
+	return 1
+}
+
+# expect_bind_as DN PASSWORD [URI]: the bind succeeds, and the server says
+# the session is DN's (ldapwhoami prints "dn:DN"); a diff if not
+expect_bind_as() {
+	expect_bind 0 "$@" || return 1
+	printf 'dn:%s\n' "$1" | diff -u - "$TEST_DIR/bind.out" ||
+		{ echo "bind as $1: another identity"; return 1; }
+}
+
+# expect_bind_refused DN PASSWORD [URI]: the bind fails with 49, and the
+# client is told nothing more than "Invalid credentials" (no diagnostic
+# saying what was wrong); a diff if not
+expect_bind_refused() {
+	expect_bind 49 "$@" || return 1
+	echo "ldap_bind: Invalid credentials (49)" | diff -u - "$TEST_DIR/bind.out" ||
+		{ echo "bind as $1: refused, but told more"; return 1; }
 }
 
 # totp SECRET [OFFSET_STEPS [STEP [DIGITS]]]: the code oathtool computes
