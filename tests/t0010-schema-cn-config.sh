@@ -43,11 +43,7 @@ test_expect_success 'the overlay is added to the database through cn=config' '
 	olcOverlay: apppw
 	olcApppwMaxCount: 10
 	EOF
-	as_config ldapsearch -LLL -b "olcOverlay={0}apppw,olcDatabase={1}mdb,cn=config" \
-		-s base olcApppwMaxCount >"$TEST_DIR/got"
-	printf "%s\n" "dn: olcOverlay={0}apppw,olcDatabase={1}mdb,cn=config" \
-		"olcApppwMaxCount: 10" "" >"$TEST_DIR/expected"
-	diff -u "$TEST_DIR/expected" "$TEST_DIR/got"
+	expect_config olcApppwMaxCount 10
 '
 
 test_expect_success 'an entry is made MFA-required and given an app password' '

@@ -23,8 +23,7 @@ all_bind() {
 }
 
 test_expect_success 'off by default: changing the password (admin, ldapmodify) keeps app passwords' '
-	overlay_ldif olcApppwRevokeOnPasswordChange >"$TEST_DIR/read"
-	grep -qx "olcApppwRevokeOnPasswordChange: FALSE" "$TEST_DIR/read"
+	expect_config olcApppwRevokeOnPasswordChange FALSE
 	pws=$(two_used "$ALICE")
 	echo "$pws" >"$TEST_DIR/pws"
 	ldif "$ALICE" apppwPassword apppwLastUsed >"$TEST_DIR/before"
@@ -49,9 +48,7 @@ test_expect_success 'off: nor does ldappasswd' '
 
 test_expect_success 'turned on through cn=config' '
 	config_set olcApppwRevokeOnPasswordChange TRUE
-	overlay_ldif olcApppwRevokeOnPasswordChange >"$TEST_DIR/read"
-	printf "%s\n" "dn: $OVERLAY_CONFIG_DN" "olcApppwRevokeOnPasswordChange: TRUE" "" >"$TEST_DIR/expected"
-	diff -u "$TEST_DIR/expected" "$TEST_DIR/read"
+	expect_config olcApppwRevokeOnPasswordChange TRUE
 '
 
 test_expect_success 'on: an admin ldapmodify of userPassword removes every app password and last use' '

@@ -353,6 +353,21 @@ overlay_ldif() {
 	as_config ldapsearch -LLL -o ldif-wrap=no -b "$OVERLAY_CONFIG_DN" -s base "$@"
 }
 
+# expect_config ATTR [VALUE...]: the overlay's cn=config entry holds ATTR
+# with exactly these values, in this order (none: ATTR is absent); a diff
+# against what it holds if not
+expect_config() {
+	local attr=$1 v
+	shift
+	{
+		printf 'dn: %s\n' "$OVERLAY_CONFIG_DN"
+		for v; do printf '%s: %s\n' "$attr" "$v"; done
+		echo
+	} >"$TEST_DIR/config.expected"
+	overlay_ldif "$attr" >"$TEST_DIR/config.read" || return 1
+	diff -u "$TEST_DIR/config.expected" "$TEST_DIR/config.read"
+}
+
 # config_set ATTR VALUE: replace one setting of the overlay through cn=config
 config_set() {
 	as_config ldapmodify <<-EOF
