@@ -69,7 +69,9 @@ test_expect_success 'adding it with apppwMFARequired TRUE in the same modify is 
 	EOF
 	echo "$pw" >"$TEST_DIR/bob.pw"
 	test "$(values "$BOB" apppwMFARequired)" = TRUE
-	values "$BOB" apppwPassword | grep -qx "id=${pw:0:4} created=[0-9]*Z hash=b2b\\\$[^ ]* label=Bob phone"
+	expect_values "$BOB" apppwPassword "$pw" <<-EOF
+	id=ID1 created=TIME hash=b2b:HASH label=Bob phone
+	EOF
 	expect_bind 0 "$BOB" "$pw"
 	expect_bind 49 "$BOB" "$BOB_PW"
 '

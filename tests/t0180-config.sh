@@ -167,7 +167,9 @@ test_expect_success 'a refused replace of the scopes keeps the old ones in force
 
 test_expect_success 'setup: alice has an app password' '
 	new_app_password "$ALICE" "Laptop" >"$TEST_DIR/app.pw"
-	values "$ALICE" apppwPassword | grep -q " hash=b2bk\\\$"
+	expect_values "$ALICE" apppwPassword "$(cat "$TEST_DIR/app.pw")" <<-EOF
+	id=ID1 created=TIME hash=b2bk:HASH label=Laptop
+	EOF
 	expect_bind 0 "$ALICE" "$(cat "$TEST_DIR/app.pw")"
 '
 

@@ -13,15 +13,18 @@ KEYED_TEXT="apppw: the record is keyed, but no apppw-key-file is configured"
 test_expect_success 'with a key file, a new record is keyed (b2bk) and binds' '
 	new_app_password "$ALICE" "Keyed" >"$TEST_DIR/keyed.pw"
 	pw=$(cat "$TEST_DIR/keyed.pw")
-	values "$ALICE" apppwPassword >"$TEST_DIR/stored"
-	grep -qx "id=${pw:0:4} created=[0-9]\{14\}Z hash=b2bk\\\$[A-Za-z0-9+/]\{22\}\\\$[A-Za-z0-9+/]\{43\} label=Keyed" "$TEST_DIR/stored"
+	expect_values "$ALICE" apppwPassword "$pw" <<-EOF
+	id=ID1 created=TIME hash=b2bk:HASH label=Keyed
+	EOF
 	expect_bind 0 "$ALICE" "$pw"
 '
 
 test_expect_success 'the extended operation makes keyed records too' '
 	create_app_password "$ADMIN_DN" "$ADMIN_PW" "target=$CAROL" label=Made >"$TEST_DIR/made"
 	read -r id pw <"$TEST_DIR/made"
-	values "$CAROL" apppwPassword | grep -q "^id=$id .* hash=b2bk\\\$.* label=Made\$"
+	expect_values "$CAROL" apppwPassword "$id" <<-EOF
+	id=ID1 created=TIME hash=b2bk:HASH label=Made
+	EOF
 	expect_bind 0 "$CAROL" "$pw"
 '
 
@@ -55,7 +58,10 @@ test_expect_success '... a keyed record may not be written (19), nothing stored'
 test_expect_success '... a new record is unkeyed (b2b) and binds' '
 	new_app_password "$ALICE" "Unkeyed" >"$TEST_DIR/plain.pw"
 	pw=$(cat "$TEST_DIR/plain.pw")
-	values "$ALICE" apppwPassword | grep -qx "id=${pw:0:4} created=[0-9]\{14\}Z hash=b2b\\\$[^ ]* label=Unkeyed"
+	expect_values "$ALICE" apppwPassword "$(cat "$TEST_DIR/keyed.pw")" "$pw" <<-EOF
+	id=ID1 created=TIME hash=b2bk:HASH label=Keyed
+	id=ID2 created=TIME hash=b2b:HASH label=Unkeyed
+	EOF
 	expect_bind 0 "$ALICE" "$pw"
 '
 

@@ -78,8 +78,9 @@ test_expect_success '3. create prints only the password on stdout, advice on std
 	sed "s/\\b${pw:0:4}\\b/ID/g" "$TEST_DIR/create.err" |
 		diff -u "$GOLDEN/t0300-create.err" -
 	not grep -q "${pw:5:4}" "$TEST_DIR/create.err"
-	test "$(values "$DAVE" apppwPassword | wc -l)" = 1
-	values "$DAVE" apppwPassword | grep -q "^id=${pw:0:4} .* label=Phone\$"
+	expect_values "$DAVE" apppwPassword "$pw" <<-EOF
+	id=ID1 created=TIME hash=b2b:HASH label=Phone
+	EOF
 '
 PW=$(cat "$TEST_DIR/pw" 2>/dev/null)
 
@@ -160,8 +161,9 @@ test_expect_success 'enrol with --app-password: the app password on stdout, and 
 	test "$(values "$ERIN" apppwTOTPSecret)" = "$(cat "$TEST_DIR/erin.key")"
 	expect_bind 0 "$ERIN" "$(cat "$TEST_DIR/erin.pw")"
 	expect_bind 49 "$ERIN" "$ERIN_PW"
-	values "$ERIN" apppwPassword |
-		grep -q "^id=$(cut -c1-4 "$TEST_DIR/erin.pw") .* label=Outlook on laptop\$"
+	expect_values "$ERIN" apppwPassword "$(cat "$TEST_DIR/erin.pw")" <<-EOF
+	id=ID1 created=TIME hash=b2b:HASH label=Outlook on laptop
+	EOF
 '
 
 test_expect_success '-v showed the operations, and no secret' '

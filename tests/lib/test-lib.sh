@@ -347,6 +347,44 @@ ldif_plain() {
 	done
 }
 
+# normalize_records [ID|PASSWORD...]: app password records and last uses
+# on standard input (one value a line, or LDIF), with what changes from run
+# to run named, for diff -u against a fixed expectation:
+#   id=k7fq created=20261124184100Z hash=b2b$<22>$<43> label=Phone
+#   k7fq 20261124185000Z
+# become, when k7fq is the id of the first argument (an app password or
+# its id: its first four characters),
+#   id=ID1 created=TIME hash=b2b:HASH label=Phone
+#   ID1 TIME
+# A hash becomes KIND:HASH only when its salt and digest have the right
+# lengths; anything malformed is left as it is, for the diff to show.
+# Expiry times are kept: the tests choose them.
+normalize_records() {
+	local script= i=0 a b64='[A-Za-z0-9+/]'
+	for a; do
+		i=$((i + 1))
+		script="$script
+			s/(^|: )id=${a:0:4} /\1id=ID$i /
+			s/^(apppwLastUsed: )?${a:0:4} ([0-9]{14}Z)\$/\1ID$i \2/"
+	done
+	sed -E "$script
+		s/ created=[0-9]{14}Z / created=TIME /
+		s| hash=(b2bk?)\\\$$b64{22}\\\$$b64{43} | hash=\1:HASH |
+		s/^((apppwLastUsed: )?[0-9A-Za-z]+) [0-9]{14}Z\$/\1 TIME/"
+}
+
+# expect_values DN ATTR [ID|PASSWORD...]: DN's values of ATTR, read as
+# rootdn, through normalize_records with the IDs, are the lines on
+# standard input; a diff if not
+expect_values() {
+	local dn=$1 attr=$2
+	shift 2
+	cat >"$TEST_DIR/values.expected"
+	ldif "$dn" "$attr" | ldif_plain | sed -n "s/^$attr: //p" |
+		normalize_records "$@" >"$TEST_DIR/values.read"
+	diff -u "$TEST_DIR/values.expected" "$TEST_DIR/values.read"
+}
+
 # overlay_ldif [ATTRS...]: the overlay's cn=config entry as LDIF
 OVERLAY_CONFIG_DN="olcOverlay={0}apppw,olcDatabase={1}mdb,cn=config"
 overlay_ldif() {
