@@ -62,12 +62,7 @@ test_expect_success 'last use is recorded' '
 '
 
 test_expect_success 'a revoked app password is refused' '
-	as_admin ldapmodify <<-EOF
-	dn: $ALICE
-	changetype: modify
-	delete: apppwPassword
-	apppwPassword: $(values "$ALICE" apppwPassword)
-	EOF
+	admin_modify "$ALICE" delete apppwPassword "$(values "$ALICE" apppwPassword)"
 	expect_bind 49 "$ALICE" "$pw"
 	test -z "$(values "$ALICE" apppwLastUsed)"
 '

@@ -103,23 +103,14 @@ test_expect_success 'with window 0, the current code is accepted' '
 '
 
 test_expect_success 'an entry without a TOTP secret cannot get in with password + code' '
-	as_admin ldapmodify <<-EOF
-	dn: $CAROL
-	changetype: modify
-	delete: apppwTOTPSecret
-	EOF
+	admin_modify "$CAROL" delete apppwTOTPSecret
 	expect_bind 49 "$CAROL" "$CAROL_PW$(totp "$CAROL_TOTP" 1)"
 	expect_bind 49 "$CAROL" "$CAROL_PW"
 	grep -q "apppw: BIND dn=\"$CAROL\" refused: no TOTP secret is enrolled" "$TEST_DIR/slapd.log"
 '
 
 test_expect_success 'eight digits through cn=config: an 8-digit code is accepted, a 6-digit one refused' '
-	as_admin ldapmodify <<-EOF
-	dn: $CAROL
-	changetype: modify
-	add: apppwTOTPSecret
-	apppwTOTPSecret: $CAROL_TOTP
-	EOF
+	admin_modify "$CAROL" add apppwTOTPSecret "$CAROL_TOTP"
 	config_set olcApppwTOTPDigits 8
 	config_set olcApppwTOTPWindow 1
 	totp_settle

@@ -6,12 +6,7 @@ start_slapd "apppw-scope mail 192.0.2.25"
 
 # try VALUE: add one apppwPassword value to alice, as rootdn
 try() {
-	as_admin ldapmodify <<-EOF
-	dn: $ALICE
-	changetype: modify
-	add: apppwPassword
-	apppwPassword: $1
-	EOF
+	admin_modify "$ALICE" add apppwPassword "$1"
 }
 
 # try64 VALUE: the same, the value sent base64-encoded (for control bytes)
@@ -171,13 +166,8 @@ test_expect_success 'a duplicate id is refused (19), in the entry or in the same
 		try "password=${alice_pw:0:4}-$(app_password_string | cut -c6-) label=Twin"
 	pw=$(app_password_string)
 	refused 19 "apppw: the entry already has an app password with id ${pw:0:4}" \
-		as_admin ldapmodify <<-EOF
-	dn: $ALICE
-	changetype: modify
-	add: apppwPassword
-	apppwPassword: password=$pw label=One
-	apppwPassword: password=${pw:0:4}-$(app_password_string | cut -c6-) label=Two
-	EOF
+		admin_modify "$ALICE" add apppwPassword "password=$pw label=One" \
+			"password=${pw:0:4}-$(app_password_string | cut -c6-) label=Two"
 '
 
 test_expect_success 'one bad value among good ones: nothing of the modify is stored' '
@@ -197,12 +187,7 @@ test_expect_success 'one bad value among good ones: nothing of the modify is sto
 
 test_expect_success 'a replace with a bad value keeps the old values' '
 	refused 21 "apppw: malformed apppwPassword request: password is not an app password" \
-		as_admin ldapmodify <<-EOF
-	dn: $ALICE
-	changetype: modify
-	replace: apppwPassword
-	apppwPassword: password=nope label=x
-	EOF
+		admin_modify "$ALICE" replace apppwPassword "password=nope label=x"
 '
 
 test_expect_success 'an entry added with a bad value is not added' '

@@ -20,12 +20,7 @@ gt() {
 
 # add_record DN VALUE: add one apppwPassword value as rootdn
 add_record() {
-	as_admin ldapmodify >/dev/null <<-EOF
-	dn: $1
-	changetype: modify
-	add: apppwPassword
-	apppwPassword: $2
-	EOF
+	admin_modify "$1" add apppwPassword "$2" >/dev/null
 }
 
 test_expect_success 'the listeners answer' '

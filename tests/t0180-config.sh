@@ -157,12 +157,8 @@ test_expect_success 'a refused replace of the scopes keeps the old ones in force
 	EOF
 	config_as_written
 	new_app_password "$CAROL" "Mail only" scope=mail >/dev/null
-	expect_ldap_error 19 "apppw: scope \"vpn\" is not configured" as_admin ldapmodify <<-EOF
-	dn: $CAROL
-	changetype: modify
-	add: apppwPassword
-	apppwPassword: scope=vpn password=$(app_password_string) label=VPN
-	EOF
+	expect_ldap_error 19 "apppw: scope \"vpn\" is not configured" \
+		admin_modify "$CAROL" add apppwPassword "scope=vpn password=$(app_password_string) label=VPN"
 '
 
 test_expect_success 'setup: alice has an app password' '
@@ -181,12 +177,7 @@ test_expect_success 'apppw-enabled FALSE: app-password binds fail at once' '
 
 test_expect_success '... new ones are refused (53), by ldapmodify and by the extended operation' '
 	expect_ldap_error 53 "apppw: app passwords are disabled on this server (apppw-enabled off)" \
-		as_admin ldapmodify <<-EOF
-	dn: $ALICE
-	changetype: modify
-	add: apppwPassword
-	apppwPassword: password=$(app_password_string) label=Another
-	EOF
+		admin_modify "$ALICE" add apppwPassword "password=$(app_password_string) label=Another"
 	expect_ldap_error 1 "apppw: app passwords are disabled on this server" \
 		create_app_password "$ADMIN_DN" "$ADMIN_PW" "target=$ALICE" label=Another
 	grep -q "Server is unwilling to perform (53)" "$TEST_DIR/err.out"
@@ -220,12 +211,7 @@ test_expect_success 'apppw-password-alone refuse: refused again' '
 test_expect_success 'apppw-max-count 1: a second app password is refused (19)' '
 	config_set olcApppwMaxCount 1
 	expect_ldap_error 19 "apppw: an entry may hold at most 1 app passwords" \
-		as_admin ldapmodify <<-EOF
-	dn: $ALICE
-	changetype: modify
-	add: apppwPassword
-	apppwPassword: password=$(app_password_string) label=Second
-	EOF
+		admin_modify "$ALICE" add apppwPassword "password=$(app_password_string) label=Second"
 	config_set olcApppwMaxCount 2
 	new_app_password "$ALICE" "Second" >/dev/null
 	test "$(values "$ALICE" apppwPassword | wc -l)" = 2
@@ -270,12 +256,8 @@ test_expect_success 'deleting a setting brings its default back' '
 	# the default count, 40, lets alice have a third
 	new_app_password "$ALICE" "Third" >/dev/null
 	test "$(values "$ALICE" apppwPassword | wc -l)" = 3
-	expect_ldap_error 19 "apppw: scope \"lan\" is not configured" as_admin ldapmodify <<-EOF
-	dn: $CAROL
-	changetype: modify
-	add: apppwPassword
-	apppwPassword: scope=lan password=$(app_password_string) label=LAN
-	EOF
+	expect_ldap_error 19 "apppw: scope \"lan\" is not configured" \
+		admin_modify "$CAROL" add apppwPassword "scope=lan password=$(app_password_string) label=LAN"
 '
 
 test_expect_success 'a scope deleted by its index alone' '
@@ -290,12 +272,8 @@ test_expect_success 'a scope deleted by its index alone' '
 	olcApppwScope: {0}
 	EOF
 	expect_config olcApppwScope "{0}vpn 192.0.2.1" "{1}wifi 192.0.2.128/25"
-	expect_ldap_error 19 "apppw: scope \"mail\" is not configured" as_admin ldapmodify <<-EOF
-	dn: $CAROL
-	changetype: modify
-	add: apppwPassword
-	apppwPassword: scope=mail password=$(app_password_string) label=Mail
-	EOF
+	expect_ldap_error 19 "apppw: scope \"mail\" is not configured" \
+		admin_modify "$CAROL" add apppwPassword "scope=mail password=$(app_password_string) label=Mail"
 	new_app_password "$CAROL" "Wifi" scope=wifi >/dev/null
 '
 

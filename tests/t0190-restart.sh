@@ -81,13 +81,8 @@ test_expect_success 'the scopes added through cn=config hold' '
 
 test_expect_success 'the max count set through cn=config holds (3)' '
 	expect_ldap_error 19 "apppw: an entry may hold at most 3 app passwords" \
-		as_admin ldapmodify <<-EOF
-	dn: $ALICE
-	changetype: modify
-	add: apppwPassword
-	apppwPassword: password=$(app_password_string) label=Two
-	apppwPassword: password=$(app_password_string) label=Three
-	EOF
+		admin_modify "$ALICE" add apppwPassword "password=$(app_password_string) label=Two" \
+			"password=$(app_password_string) label=Three"
 '
 
 # a second restart from slapd.d alone, the slapd.conf it came from gone

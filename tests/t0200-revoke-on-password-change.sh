@@ -28,12 +28,7 @@ test_expect_success 'off by default: changing the password (admin, ldapmodify) k
 	echo "$pws" >"$TEST_DIR/pws"
 	ldif "$ALICE" apppwPassword apppwLastUsed >"$TEST_DIR/before"
 	test "$(grep -c "^apppwLastUsed: " "$TEST_DIR/before")" = 2
-	as_admin ldapmodify <<-EOF
-	dn: $ALICE
-	changetype: modify
-	replace: userPassword
-	userPassword: alice-pw2
-	EOF
+	set_password "$ALICE" alice-pw2
 	ldif "$ALICE" apppwPassword apppwLastUsed >"$TEST_DIR/after"
 	diff -u "$TEST_DIR/before" "$TEST_DIR/after"
 	all_bind "$ALICE" $pws
@@ -54,12 +49,7 @@ test_expect_success 'turned on through cn=config' '
 test_expect_success 'on: an admin ldapmodify of userPassword removes every app password and last use' '
 	pws=$(cat "$TEST_DIR/before" | grep -c "^apppwPassword: ")
 	test "$pws" = 2
-	as_admin ldapmodify <<-EOF
-	dn: $ALICE
-	changetype: modify
-	replace: userPassword
-	userPassword: alice-pw2
-	EOF
+	set_password "$ALICE" alice-pw2
 	ldif "$ALICE" apppwPassword apppwLastUsed >"$TEST_DIR/after"
 	printf "%s\n" "dn: $ALICE" "" >"$TEST_DIR/expected"
 	diff -u "$TEST_DIR/expected" "$TEST_DIR/after"
@@ -112,22 +102,12 @@ test_expect_success 'on: a password change that also adds an app password keeps 
 
 test_expect_success 'on: changing another attribute keeps them' '
 	pw=$(new_app_password "$ALICE" "Kept")
-	as_admin ldapmodify <<-EOF
-	dn: $ALICE
-	changetype: modify
-	replace: mail
-	mail: alice2@example.com
-	EOF
+	admin_modify "$ALICE" replace mail alice2@example.com
 	expect_bind 0 "$ALICE" "$pw"
 '
 
 test_expect_success 'on: a non-MFA entry without app passwords changes its password as before' '
-	as_admin ldapmodify <<-EOF
-	dn: $BOB
-	changetype: modify
-	replace: userPassword
-	userPassword: bob-pw2
-	EOF
+	set_password "$BOB" bob-pw2
 	expect_bind 0 "$BOB" "bob-pw2"
 '
 

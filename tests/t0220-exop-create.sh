@@ -188,12 +188,7 @@ test_expect_success 'a target that does not exist (32), is not a DN (34), or is 
 '
 
 test_expect_success 'with MFA turned off for carol, she cannot create any more (19)' '
-	as_admin ldapmodify <<-EOF
-	dn: $CAROL
-	changetype: modify
-	replace: apppwMFARequired
-	apppwMFARequired: FALSE
-	EOF
+	admin_modify "$CAROL" replace apppwMFARequired FALSE
 	refused 19 "apppw: app passwords need MFA" "$CAROL" "$CAROL_PW" label=More
 '
 

@@ -69,11 +69,7 @@ test_expect_success '... and the code is still good on the provider' '
 
 test_expect_success 'writes on the consumer are referred to the provider' '
 	rc=0
-	LDAP_URI=$CONSUMER_URI as_admin ldapmodify >"$TEST_DIR/out" 2>&1 <<-EOF || rc=$?
-	dn: $ALICE
-	changetype: modify
-	delete: apppwPassword
-	EOF
+	LDAP_URI=$CONSUMER_URI admin_modify "$ALICE" delete apppwPassword >"$TEST_DIR/out" 2>&1 || rc=$?
 	cat "$TEST_DIR/out"
 	test $rc = 10
 '

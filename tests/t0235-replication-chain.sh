@@ -46,12 +46,7 @@ test_expect_success 'the last use of an app password is forwarded too' '
 
 test_expect_success 'the step is written by users only with the Relax control, as the chain does' '
 	expect_ldap_error 19 "apppwTOTPLastStep: no user modification allowed" \
-		as_admin ldapmodify <<-EOF
-	dn: $ALICE
-	changetype: modify
-	replace: apppwTOTPLastStep
-	apppwTOTPLastStep: 0
-	EOF
+		admin_modify "$ALICE" replace apppwTOTPLastStep 0
 	as_admin ldapmodify -e relax >/dev/null <<-EOF
 	dn: $ALICE
 	changetype: modify

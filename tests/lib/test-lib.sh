@@ -263,17 +263,43 @@ values() {
 		sed -n "s/^$2: //p"
 }
 
+# modify_ldif DN add|delete|replace ATTR [VALUE...]: the LDIF of one change
+# of one attribute (delete without a VALUE removes the attribute)
+modify_ldif() {
+	local dn=$1 op=$2 attr=$3 v
+	shift 3
+	printf 'dn: %s\nchangetype: modify\n%s: %s\n' "$dn" "$op" "$attr"
+	for v; do
+		printf '%s: %s\n' "$attr" "$v"
+	done
+}
+
+# modify_as BINDDN BINDPW DN add|delete|replace ATTR [VALUE...]: that
+# change with ldapmodify, bound as BINDDN; ldapmodify's exit status
+modify_as() {
+	local binddn=$1 bindpw=$2
+	shift 2
+	modify_ldif "$@" | ldapmodify -x -H "$LDAP_URI" -D "$binddn" -w "$bindpw"
+}
+
+# admin_modify DN add|delete|replace ATTR [VALUE...]: the same, as rootdn
+admin_modify() {
+	modify_as "$ADMIN_DN" "$ADMIN_PW" "$@"
+}
+
+# set_password DN PASSWORD [AS_DN AS_PASSWORD]: replace DN's userPassword
+# with ldapmodify, as rootdn or as AS_DN
+set_password() {
+	modify_as "${3:-$ADMIN_DN}" "${4:-$ADMIN_PW}" "$1" replace userPassword "$2"
+}
+
 # new_app_password DN LABEL [FIELDS]: add an app password as rootdn with
 # the documented request form; prints the password
 new_app_password() {
 	local pw
 	pw=$(app_password_string)
-	as_admin ldapmodify >/dev/null <<EOF || return 1
-dn: $1
-changetype: modify
-add: apppwPassword
-apppwPassword: ${3:+$3 }password=$pw label=$2
-EOF
+	admin_modify "$1" add apppwPassword "${3:+$3 }password=$pw label=$2" \
+		>/dev/null || return 1
 	echo "$pw"
 }
 
