@@ -9,7 +9,7 @@ test_expect_success 'apppw.ldif is derived from apppw.schema' '
 '
 
 # a server with the module loaded, but neither the schema nor the overlay
-"$SRC_ROOT/tools/demo/slapd-conf.sh" "$TEST_DIR" "$BASE_DN" "$ADMIN_DN" "$ADMIN_PW" |
+"$SRC_ROOT/tools/conf/slapd-conf.sh" "$TEST_DIR" "$BASE_DN" "$ADMIN_DN" "$ADMIN_PW" |
 	sed '/apppw.schema/d; /^overlay apppw/,$d' >"$TEST_DIR/slapd.conf"
 cat >"$TEST_DIR/plain.ldif" <<EOF
 dn: $BASE_DN
@@ -43,11 +43,7 @@ test_expect_success 'the overlay is added to the database through cn=config' '
 	olcOverlay: apppw
 	olcApppwMaxCount: 10
 	EOF
-	as_config ldapsearch -LLL -b "olcOverlay={0}apppw,olcDatabase={1}mdb,cn=config" \
-		-s base olcApppwMaxCount >"$TEST_DIR/got"
-	printf "%s\n" "dn: olcOverlay={0}apppw,olcDatabase={1}mdb,cn=config" \
-		"olcApppwMaxCount: 10" "" >"$TEST_DIR/expected"
-	diff -u "$TEST_DIR/expected" "$TEST_DIR/got"
+	expect_config olcApppwMaxCount 10
 '
 
 test_expect_success 'an entry is made MFA-required and given an app password' '
@@ -64,8 +60,8 @@ test_expect_success 'an entry is made MFA-required and given an app password' '
 	add: apppwPassword
 	apppwPassword: password=$pw label=printer
 	EOF
-	test "$(bind_rc "$BOB" "$pw")" = 0
-	test "$(bind_rc "$BOB" "$BOB_PW")" = 49
+	expect_bind 0 "$BOB" "$pw"
+	expect_bind 49 "$BOB" "$BOB_PW"
 '
 
 test_done

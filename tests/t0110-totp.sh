@@ -27,32 +27,29 @@ wrong_code() {
 }
 
 test_expect_success 'the password alone is refused' '
-	test "$(bind_rc "$ALICE" "$ALICE_PW")" = 49
-	test "$(cat "$TEST_DIR/bind.out")" = "ldap_bind: Invalid credentials (49)"
+	expect_bind_refused "$ALICE" "$ALICE_PW"
 '
 
 test_expect_success 'the password and a wrong code are refused' '
-	test "$(bind_rc "$ALICE" "$ALICE_PW$(wrong_code "$ALICE_TOTP")")" = 49
-	test "$(cat "$TEST_DIR/bind.out")" = "ldap_bind: Invalid credentials (49)"
+	expect_bind_refused "$ALICE" "$ALICE_PW$(wrong_code "$ALICE_TOTP")"
 '
 
 test_expect_success 'a code alone, without the password, is refused' '
 	totp_settle
-	test "$(bind_rc "$ALICE" "$(totp "$ALICE_TOTP")")" = 49
+	expect_bind 49 "$ALICE" "$(totp "$ALICE_TOTP")"
 '
 
 test_expect_success 'password + the code of one step ago is accepted (window 1)' '
 	totp_settle
 	code=$(totp "$ALICE_TOTP" -1)
 	expected=$(step -1)
-	test "$(bind_rc "$ALICE" "$ALICE_PW$code")" = 0
-	test "$(cat "$TEST_DIR/bind.out")" = "dn:$ALICE"
+	expect_bind_as "$ALICE" "$ALICE_PW$code"
 	test "$(values "$ALICE" apppwTOTPLastStep)" = "$expected"
 	echo "$code" >"$TEST_DIR/code-1"
 '
 
 test_expect_success 'the same code again (a replay) is refused' '
-	test "$(bind_rc "$ALICE" "$ALICE_PW$(cat "$TEST_DIR/code-1")")" = 49
+	expect_bind 49 "$ALICE" "$ALICE_PW$(cat "$TEST_DIR/code-1")"
 	grep -q "apppw: BIND dn=\"$ALICE\" refused: replayed TOTP code$" "$TEST_DIR/slapd.log"
 '
 
@@ -60,86 +57,72 @@ test_expect_success 'a wrong password with the right code is refused ...' '
 	totp_settle
 	code=$(totp "$ALICE_TOTP")
 	echo "$code" >"$TEST_DIR/code0"
-	test "$(bind_rc "$ALICE" "wrong-pw$code")" = 49
-	test "$(bind_rc "$ALICE" "$code")" = 49
+	expect_bind 49 "$ALICE" "wrong-pw$code"
+	expect_bind 49 "$ALICE" "$code"
 	grep -q "apppw: BIND dn=\"$ALICE\" refused: wrong password, or a password policy (49); the TOTP code was right$" "$TEST_DIR/slapd.log"
 '
 
 test_expect_success '... and does not use the code up: the right password gets in with it' '
-	test "$(bind_rc "$ALICE" "$ALICE_PW$(cat "$TEST_DIR/code0")")" = 0
-	test "$(cat "$TEST_DIR/bind.out")" = "dn:$ALICE"
+	expect_bind_as "$ALICE" "$ALICE_PW$(cat "$TEST_DIR/code0")"
 '
 
 test_expect_success 'a code older than the last accepted one is refused, even inside the window' '
-	test "$(bind_rc "$ALICE" "$ALICE_PW$(totp "$ALICE_TOTP" -1)")" = 49
-	test "$(bind_rc "$ALICE" "$ALICE_PW$(cat "$TEST_DIR/code-1")")" = 49
+	expect_bind 49 "$ALICE" "$ALICE_PW$(totp "$ALICE_TOTP" -1)"
+	expect_bind 49 "$ALICE" "$ALICE_PW$(cat "$TEST_DIR/code-1")"
 '
 
 test_expect_success 'the code of the next step is accepted (window 1)' '
 	totp_settle
 	expected=$(step 1)
-	test "$(bind_rc "$ALICE" "$ALICE_PW$(totp "$ALICE_TOTP" 1)")" = 0
+	expect_bind 0 "$ALICE" "$ALICE_PW$(totp "$ALICE_TOTP" 1)"
 	test "$(values "$ALICE" apppwTOTPLastStep)" = "$expected"
 '
 
 test_expect_success 'codes two steps off are refused (window 1)' '
 	totp_settle
-	test "$(bind_rc "$CAROL" "$CAROL_PW$(totp "$CAROL_TOTP" 2)")" = 49
-	test "$(bind_rc "$CAROL" "$CAROL_PW$(totp "$CAROL_TOTP" -2)")" = 49
+	expect_bind 49 "$CAROL" "$CAROL_PW$(totp "$CAROL_TOTP" 2)"
+	expect_bind 49 "$CAROL" "$CAROL_PW$(totp "$CAROL_TOTP" -2)"
 	test -z "$(values "$CAROL" apppwTOTPLastStep)"
 '
 
 test_expect_success 'window 0 through cn=config' '
 	config_set olcApppwTOTPWindow 0
-	overlay_ldif olcApppwTOTPWindow >"$TEST_DIR/window.ldif"
-	printf "%s\n" "dn: $OVERLAY_CONFIG_DN" "olcApppwTOTPWindow: 0" "" >"$TEST_DIR/expected"
-	diff -u "$TEST_DIR/expected" "$TEST_DIR/window.ldif"
+	expect_config olcApppwTOTPWindow 0
 '
 
 test_expect_success 'with window 0, codes one step off are refused' '
 	totp_settle
-	test "$(bind_rc "$CAROL" "$CAROL_PW$(totp "$CAROL_TOTP" 1)")" = 49
-	test "$(bind_rc "$CAROL" "$CAROL_PW$(totp "$CAROL_TOTP" -1)")" = 49
+	expect_bind 49 "$CAROL" "$CAROL_PW$(totp "$CAROL_TOTP" 1)"
+	expect_bind 49 "$CAROL" "$CAROL_PW$(totp "$CAROL_TOTP" -1)"
 	test -z "$(values "$CAROL" apppwTOTPLastStep)"
 '
 
 test_expect_success 'with window 0, the current code is accepted' '
 	totp_settle
 	expected=$(step)
-	test "$(bind_rc "$CAROL" "$CAROL_PW$(totp "$CAROL_TOTP")")" = 0
-	test "$(cat "$TEST_DIR/bind.out")" = "dn:$CAROL"
+	expect_bind_as "$CAROL" "$CAROL_PW$(totp "$CAROL_TOTP")"
 	test "$(values "$CAROL" apppwTOTPLastStep)" = "$expected"
 '
 
 test_expect_success 'an entry without a TOTP secret cannot get in with password + code' '
-	as_admin ldapmodify <<-EOF
-	dn: $CAROL
-	changetype: modify
-	delete: apppwTOTPSecret
-	EOF
-	test "$(bind_rc "$CAROL" "$CAROL_PW$(totp "$CAROL_TOTP" 1)")" = 49
-	test "$(bind_rc "$CAROL" "$CAROL_PW")" = 49
+	admin_modify "$CAROL" delete apppwTOTPSecret
+	expect_bind 49 "$CAROL" "$CAROL_PW$(totp "$CAROL_TOTP" 1)"
+	expect_bind 49 "$CAROL" "$CAROL_PW"
 	grep -q "apppw: BIND dn=\"$CAROL\" refused: no TOTP secret is enrolled" "$TEST_DIR/slapd.log"
 '
 
 test_expect_success 'eight digits through cn=config: an 8-digit code is accepted, a 6-digit one refused' '
-	as_admin ldapmodify <<-EOF
-	dn: $CAROL
-	changetype: modify
-	add: apppwTOTPSecret
-	apppwTOTPSecret: $CAROL_TOTP
-	EOF
+	admin_modify "$CAROL" add apppwTOTPSecret "$CAROL_TOTP"
 	config_set olcApppwTOTPDigits 8
 	config_set olcApppwTOTPWindow 1
 	totp_settle
-	test "$(bind_rc "$CAROL" "$CAROL_PW$(totp "$CAROL_TOTP" 1)")" = 49
-	test "$(bind_rc "$CAROL" "$CAROL_PW$(totp "$CAROL_TOTP" 1 30 8)")" = 0
-	test "$(cat "$TEST_DIR/bind.out")" = "dn:$CAROL"
+	expect_bind 49 "$CAROL" "$CAROL_PW$(totp "$CAROL_TOTP" 1)"
+	expect_bind_as "$CAROL" "$CAROL_PW$(totp "$CAROL_TOTP" 1 30 8)"
 '
 
 test_expect_success 'a non-MFA entry binds with its password; password + code is wrong for it' '
-	test "$(bind_rc "$BOB" "$BOB_PW")" = 0
-	test "$(bind_rc "$BOB" "$BOB_PW$(totp "$ALICE_TOTP")")" = 49
+	expect_bind 0 "$BOB" "$BOB_PW"
+	expect_bind 49 "$BOB" "$BOB_PW$(totp "$ALICE_TOTP")"
 '
 
 test_expect_success 'the log never holds a password' '

@@ -8,7 +8,7 @@ start_slapd
 totp_settle 60 15
 
 test_expect_success 'a code is accepted with 30-second steps' '
-	test "$(bind_rc "$ALICE" "$ALICE_PW$(totp "$ALICE_TOTP" 0 30)")" = 0
+	expect_bind 0 "$ALICE" "$ALICE_PW$(totp "$ALICE_TOTP" 0 30)"
 	test "$(values "$ALICE" apppwTOTPLastStep)" = $(( $(date +%s) / 30 * 30 ))
 '
 
@@ -17,16 +17,16 @@ test_expect_success 'the step becomes 60 seconds through cn=config' '
 '
 
 test_expect_success 'a code of the next 60-second step is accepted' '
-	test "$(bind_rc "$ALICE" "$ALICE_PW$(totp "$ALICE_TOTP" 1 60)")" = 0
+	expect_bind 0 "$ALICE" "$ALICE_PW$(totp "$ALICE_TOTP" 1 60)"
 	test "$(values "$ALICE" apppwTOTPLastStep)" = $(( ( $(date +%s) / 60 + 1 ) * 60 ))
 '
 
 test_expect_success 'and only once' '
-	test "$(bind_rc "$ALICE" "$ALICE_PW$(totp "$ALICE_TOTP" 1 60)")" = 49
+	expect_bind 49 "$ALICE" "$ALICE_PW$(totp "$ALICE_TOTP" 1 60)"
 '
 
 test_expect_success 'a code of the previous 60-second step is refused' '
-	test "$(bind_rc "$ALICE" "$ALICE_PW$(totp "$ALICE_TOTP" -1 60)")" = 49
+	expect_bind 49 "$ALICE" "$ALICE_PW$(totp "$ALICE_TOTP" -1 60)"
 '
 
 test_done

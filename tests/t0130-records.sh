@@ -6,12 +6,7 @@ start_slapd "apppw-scope mail 192.0.2.25"
 
 # try VALUE: add one apppwPassword value to alice, as rootdn
 try() {
-	as_admin ldapmodify <<-EOF
-	dn: $ALICE
-	changetype: modify
-	add: apppwPassword
-	apppwPassword: $1
-	EOF
+	admin_modify "$ALICE" add apppwPassword "$1"
 }
 
 # try64 VALUE: the same, the value sent base64-encoded (for control bytes)
@@ -38,7 +33,7 @@ refused() {
 test_expect_success 'setup: alice has one app password, carol another' '
 	new_app_password "$ALICE" "Phone" >"$TEST_DIR/alice.pw"
 	new_app_password "$CAROL" "Carol laptop" >"$TEST_DIR/carol.pw"
-	test "$(bind_rc "$ALICE" "$(cat "$TEST_DIR/alice.pw")")" = 0
+	expect_bind 0 "$ALICE" "$(cat "$TEST_DIR/alice.pw")"
 	test "$(values "$ALICE" apppwPassword | wc -l)" = 1
 '
 carol_record=$(values "$CAROL" apppwPassword)
@@ -97,9 +92,13 @@ test_expect_success 'an empty label, and one of 65 characters, are refused (21)'
 test_expect_success 'a label of 64 characters of UTF-8 is accepted' '
 	label=$(printf "å%.0s" $(seq 64))
 	pw=$(app_password_string)
+	echo "$pw" >"$TEST_DIR/utf8.pw"
 	try "password=$pw label=$label"
-	ldif "$ALICE" apppwPassword | ldif_plain | grep -qx "apppwPassword: id=${pw:0:4} created=[0-9]*Z hash=b2b\\\$[^ ]* label=$label"
-	test "$(bind_rc "$ALICE" "$pw")" = 0
+	expect_values "$ALICE" apppwPassword "$(cat "$TEST_DIR/alice.pw")" "$pw" <<-EOF
+	id=ID1 created=TIME hash=b2b:HASH label=Phone
+	id=ID2 created=TIME hash=b2b:HASH label=$label
+	EOF
+	expect_bind 0 "$ALICE" "$pw"
 '
 
 test_expect_success 'a value with a NUL byte is refused (21)' '
@@ -134,8 +133,14 @@ test_expect_success 'a record naming a scope that is not configured is refused (
 
 test_expect_success 'a record with a configured scope is accepted' '
 	pw=$(app_password_string)
+	echo "$pw" >"$TEST_DIR/mail.pw"
 	try "scope=mail password=$pw label=Mail server"
-	values "$ALICE" apppwPassword | grep -qx "id=${pw:0:4} created=[0-9]*Z scope=mail hash=b2b\\\$[^ ]* label=Mail server"
+	expect_values "$ALICE" apppwPassword \
+		$(cat "$TEST_DIR"/alice.pw "$TEST_DIR"/utf8.pw "$TEST_DIR"/mail.pw) <<-EOF
+	id=ID1 created=TIME hash=b2b:HASH label=Phone
+	id=ID2 created=TIME hash=b2b:HASH label=$(printf "å%.0s" $(seq 64))
+	id=ID3 created=TIME scope=mail hash=b2b:HASH label=Mail server
+	EOF
 '
 
 test_expect_success 'an expiry in the past is refused (19)' '
@@ -161,13 +166,8 @@ test_expect_success 'a duplicate id is refused (19), in the entry or in the same
 		try "password=${alice_pw:0:4}-$(app_password_string | cut -c6-) label=Twin"
 	pw=$(app_password_string)
 	refused 19 "apppw: the entry already has an app password with id ${pw:0:4}" \
-		as_admin ldapmodify <<-EOF
-	dn: $ALICE
-	changetype: modify
-	add: apppwPassword
-	apppwPassword: password=$pw label=One
-	apppwPassword: password=${pw:0:4}-$(app_password_string | cut -c6-) label=Two
-	EOF
+		admin_modify "$ALICE" add apppwPassword "password=$pw label=One" \
+			"password=${pw:0:4}-$(app_password_string | cut -c6-) label=Two"
 '
 
 test_expect_success 'one bad value among good ones: nothing of the modify is stored' '
@@ -187,12 +187,7 @@ test_expect_success 'one bad value among good ones: nothing of the modify is sto
 
 test_expect_success 'a replace with a bad value keeps the old values' '
 	refused 21 "apppw: malformed apppwPassword request: password is not an app password" \
-		as_admin ldapmodify <<-EOF
-	dn: $ALICE
-	changetype: modify
-	replace: apppwPassword
-	apppwPassword: password=nope label=x
-	EOF
+		admin_modify "$ALICE" replace apppwPassword "password=nope label=x"
 '
 
 test_expect_success 'an entry added with a bad value is not added' '
@@ -222,28 +217,28 @@ test_expect_success 'an entry added with a request gets a record' '
 	apppwMFARequired: TRUE
 	apppwPassword: password=$pw label=Dave phone
 	EOF
-	values "uid=dave,ou=people,$BASE_DN" apppwPassword >"$TEST_DIR/dave"
-	grep -qx "id=${pw:0:4} created=[0-9]*Z hash=b2b\\\$[^ ]* label=Dave phone" "$TEST_DIR/dave"
-	not grep -q "password=" "$TEST_DIR/dave"
-	test "$(bind_rc "uid=dave,ou=people,$BASE_DN" "$pw")" = 0
+	expect_values "uid=dave,ou=people,$BASE_DN" apppwPassword "$pw" <<-EOF
+	id=ID1 created=TIME hash=b2b:HASH label=Dave phone
+	EOF
+	expect_bind 0 "uid=dave,ou=people,$BASE_DN" "$pw"
 '
 
 test_expect_success 'a pre-hashed record (taken from carol) is stored as it is, and binds' '
 	try "$carol_record"
 	values "$ALICE" apppwPassword | grep -Fqx "$carol_record"
-	test "$(bind_rc "$ALICE" "$(cat "$TEST_DIR/carol.pw")")" = 0
-	test "$(cat "$TEST_DIR/bind.out")" = "dn:$ALICE"
+	expect_bind_as "$ALICE" "$(cat "$TEST_DIR/carol.pw")"
 '
 
 test_expect_success 'the final state, as LDIF' '
-	ldif "$ALICE" apppwPassword | ldif_plain | sed "s/=[0-9]\{14\}Z/=TIME/g; s/hash=b2b\\\$[^ ]*/hash=HASH/" |
-		sed "s/id=[0-9a-z]\{4\} /id=ID /" >"$TEST_DIR/final"
+	ldif "$ALICE" apppwPassword | ldif_plain |
+		normalize_records $(cat "$TEST_DIR"/alice.pw "$TEST_DIR"/utf8.pw \
+			"$TEST_DIR"/mail.pw "$TEST_DIR"/carol.pw) >"$TEST_DIR/final"
 	cat >"$TEST_DIR/expected" <<-EOF
 	dn: $ALICE
-	apppwPassword: id=ID created=TIME hash=HASH label=Phone
-	apppwPassword: id=ID created=TIME hash=HASH label=$(printf "å%.0s" $(seq 64))
-	apppwPassword: id=ID created=TIME scope=mail hash=HASH label=Mail server
-	apppwPassword: id=ID created=TIME hash=HASH label=Carol laptop
+	apppwPassword: id=ID1 created=TIME hash=b2b:HASH label=Phone
+	apppwPassword: id=ID2 created=TIME hash=b2b:HASH label=$(printf "å%.0s" $(seq 64))
+	apppwPassword: id=ID3 created=TIME scope=mail hash=b2b:HASH label=Mail server
+	apppwPassword: id=ID4 created=TIME hash=b2b:HASH label=Carol laptop
 
 	EOF
 	diff -u "$TEST_DIR/expected" "$TEST_DIR/final"

@@ -7,12 +7,7 @@ start_slapd
 test_expect_success 'adding an app password to bob (not MFA-required) is refused (19)' '
 	ldif "$BOB" apppwPassword apppwMFARequired >"$TEST_DIR/before"
 	expect_ldap_error 19 "apppw: app passwords need MFA: this entry.s apppwMFARequired is not TRUE" \
-		as_admin ldapmodify <<-EOF
-	dn: $BOB
-	changetype: modify
-	add: apppwPassword
-	apppwPassword: password=$(app_password_string) label=Bob phone
-	EOF
+		admin_modify "$BOB" add apppwPassword "password=$(app_password_string) label=Bob phone"
 	ldif "$BOB" apppwPassword apppwMFARequired >"$TEST_DIR/after"
 	diff -u "$TEST_DIR/before" "$TEST_DIR/after"
 	printf "%s\n" "dn: $BOB" "" >"$TEST_DIR/expected"
@@ -21,12 +16,8 @@ test_expect_success 'adding an app password to bob (not MFA-required) is refused
 
 test_expect_success 'a pre-hashed record is refused for bob too (19)' '
 	new_app_password "$ALICE" "Alice phone" >"$TEST_DIR/alice.pw"
-	expect_ldap_error 19 "app passwords need MFA" as_admin ldapmodify <<-EOF
-	dn: $BOB
-	changetype: modify
-	add: apppwPassword
-	apppwPassword: $(values "$ALICE" apppwPassword)
-	EOF
+	expect_ldap_error 19 "app passwords need MFA" \
+		admin_modify "$BOB" add apppwPassword "$(values "$ALICE" apppwPassword)"
 	test -z "$(values "$BOB" apppwPassword)"
 '
 
@@ -69,35 +60,30 @@ test_expect_success 'adding it with apppwMFARequired TRUE in the same modify is 
 	EOF
 	echo "$pw" >"$TEST_DIR/bob.pw"
 	test "$(values "$BOB" apppwMFARequired)" = TRUE
-	values "$BOB" apppwPassword | grep -qx "id=${pw:0:4} created=[0-9]*Z hash=b2b\\\$[^ ]* label=Bob phone"
-	test "$(bind_rc "$BOB" "$pw")" = 0
-	test "$(bind_rc "$BOB" "$BOB_PW")" = 49
+	expect_values "$BOB" apppwPassword "$pw" <<-EOF
+	id=ID1 created=TIME hash=b2b:HASH label=Bob phone
+	EOF
+	expect_bind 0 "$BOB" "$pw"
+	expect_bind 49 "$BOB" "$BOB_PW"
 '
 
 test_expect_success 'alice: her app password works while she is MFA-required' '
-	test "$(bind_rc "$ALICE" "$(cat "$TEST_DIR/alice.pw")")" = 0
-	test "$(bind_rc "$ALICE" "$ALICE_PW")" = 49
+	expect_bind 0 "$ALICE" "$(cat "$TEST_DIR/alice.pw")"
+	expect_bind 49 "$ALICE" "$ALICE_PW"
 '
 
 test_expect_success 'turning MFA off (replace with FALSE) stops her app passwords at once' '
 	values "$ALICE" apppwPassword >"$TEST_DIR/records"
-	as_admin ldapmodify <<-EOF
-	dn: $ALICE
-	changetype: modify
-	replace: apppwMFARequired
-	apppwMFARequired: FALSE
-	EOF
-	test "$(bind_rc "$ALICE" "$(cat "$TEST_DIR/alice.pw")")" = 49
-	test "$(cat "$TEST_DIR/bind.out")" = "ldap_bind: Invalid credentials (49)"
+	admin_modify "$ALICE" replace apppwMFARequired FALSE
+	expect_bind_refused "$ALICE" "$(cat "$TEST_DIR/alice.pw")"
 '
 
 test_expect_success '... her password alone works again ...' '
-	test "$(bind_rc "$ALICE" "$ALICE_PW")" = 0
-	test "$(cat "$TEST_DIR/bind.out")" = "dn:$ALICE"
+	expect_bind_as "$ALICE" "$ALICE_PW"
 '
 
 test_expect_success '... password + code is just a wrong password now ...' '
-	test "$(bind_rc "$ALICE" "$ALICE_PW$(totp "$ALICE_TOTP")")" = 49
+	expect_bind 49 "$ALICE" "$ALICE_PW$(totp "$ALICE_TOTP")"
 '
 
 test_expect_success '... and the records stay stored, unused' '
@@ -107,12 +93,8 @@ test_expect_success '... and the records stay stored, unused' '
 '
 
 test_expect_success 'while MFA is off, no app password may be added to her (19)' '
-	expect_ldap_error 19 "app passwords need MFA" as_admin ldapmodify <<-EOF
-	dn: $ALICE
-	changetype: modify
-	add: apppwPassword
-	apppwPassword: password=$(app_password_string) label=Another
-	EOF
+	expect_ldap_error 19 "app passwords need MFA" \
+		admin_modify "$ALICE" add apppwPassword "password=$(app_password_string) label=Another"
 	values "$ALICE" apppwPassword >"$TEST_DIR/records.after"
 	diff -u "$TEST_DIR/records" "$TEST_DIR/records.after"
 '
@@ -131,30 +113,20 @@ test_expect_success 'but an existing one may be revoked' '
 '
 
 test_expect_success 'turning MFA back on revives her app passwords' '
-	as_admin ldapmodify <<-EOF
-	dn: $ALICE
-	changetype: modify
-	replace: apppwMFARequired
-	apppwMFARequired: TRUE
-	EOF
-	test "$(bind_rc "$ALICE" "$(cat "$TEST_DIR/alice.pw")")" = 0
-	test "$(cat "$TEST_DIR/bind.out")" = "dn:$ALICE"
-	test "$(bind_rc "$ALICE" "$ALICE_PW")" = 49
+	admin_modify "$ALICE" replace apppwMFARequired TRUE
+	expect_bind_as "$ALICE" "$(cat "$TEST_DIR/alice.pw")"
+	expect_bind 49 "$ALICE" "$ALICE_PW"
 '
 
 test_expect_success 'deleting the flag altogether stops them too' '
-	as_admin ldapmodify <<-EOF
-	dn: $ALICE
-	changetype: modify
-	delete: apppwMFARequired
-	EOF
-	test "$(bind_rc "$ALICE" "$(cat "$TEST_DIR/alice.pw")")" = 49
-	test "$(bind_rc "$ALICE" "$ALICE_PW")" = 0
+	admin_modify "$ALICE" delete apppwMFARequired
+	expect_bind 49 "$ALICE" "$(cat "$TEST_DIR/alice.pw")"
+	expect_bind 0 "$ALICE" "$ALICE_PW"
 '
 
 test_expect_success 'the same app password never authenticates an entry without MFA' '
-	test "$(bind_rc "$BOB" "$(cat "$TEST_DIR/alice.pw")")" = 49
-	test "$(bind_rc "$CAROL" "$(cat "$TEST_DIR/bob.pw")")" = 49
+	expect_bind 49 "$BOB" "$(cat "$TEST_DIR/alice.pw")"
+	expect_bind 49 "$CAROL" "$(cat "$TEST_DIR/bob.pw")"
 '
 
 test_done

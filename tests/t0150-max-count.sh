@@ -3,28 +3,27 @@
 . "$(dirname "$0")/lib/test-lib.sh"
 start_slapd "apppw-max-count 3"
 
+# requests N LABEL: N new app password requests, labelled "LABEL 1" to
+# "LABEL N", one a line
+requests() {
+	local i
+	for i in $(seq "$1"); do
+		echo "password=$(app_password_string) label=$2 $i"
+	done
+}
+
 # add_values N: one modify adding N new requests to alice
 add_values() {
-	local i
-	{
-		printf "dn: %s\nchangetype: modify\nadd: apppwPassword\n" "$ALICE"
-		for i in $(seq "$1"); do
-			printf "apppwPassword: password=%s label=Device %s\n" \
-				"$(app_password_string)" "$i"
-		done
-	} | as_admin ldapmodify
+	local reqs
+	mapfile -t reqs < <(requests "$1" Device)
+	admin_modify "$ALICE" add apppwPassword "${reqs[@]}"
 }
 
 # replace_values N: one modify replacing alice's app passwords with N
 replace_values() {
-	local i
-	{
-		printf "dn: %s\nchangetype: modify\nreplace: apppwPassword\n" "$ALICE"
-		for i in $(seq "$1"); do
-			printf "apppwPassword: password=%s label=New %s\n" \
-				"$(app_password_string)" "$i"
-		done
-	} | as_admin ldapmodify
+	local reqs
+	mapfile -t reqs < <(requests "$1" New)
+	admin_modify "$ALICE" replace apppwPassword "${reqs[@]}"
 }
 
 test_expect_success 'three app passwords are accepted' '
@@ -53,7 +52,7 @@ test_expect_success 'a replace with three values is accepted' '
 	values "$ALICE" apppwPassword >"$TEST_DIR/now"
 	test "$(wc -l <"$TEST_DIR/now")" = 3
 	test "$(grep -c " label=New [123]\$" "$TEST_DIR/now")" = 3
-	test "$(bind_rc "$ALICE" "$(cat "$TEST_DIR/three.pw")")" = 49
+	expect_bind 49 "$ALICE" "$(cat "$TEST_DIR/three.pw")"
 	values "$ALICE" apppwPassword >"$TEST_DIR/three"
 '
 
@@ -83,7 +82,7 @@ test_expect_success 'deleting one and adding one in the same modify is accepted'
 	values "$ALICE" apppwPassword >"$TEST_DIR/now"
 	test "$(wc -l <"$TEST_DIR/now")" = 3
 	grep -q " label=Swapped\$" "$TEST_DIR/now"
-	test "$(bind_rc "$ALICE" "$pw")" = 0
+	expect_bind 0 "$ALICE" "$pw"
 '
 
 test_expect_success 'two values over the limit at once are refused too' '
@@ -120,12 +119,7 @@ test_expect_success 'the limit lowered to 2: entries over it keep their records,
 	expect_ldap_error 19 "at most 2" add_values 1
 	values "$ALICE" apppwPassword >"$TEST_DIR/now"
 	diff -u "$TEST_DIR/four" "$TEST_DIR/now"
-	as_admin ldapmodify <<-EOF
-	dn: $ALICE
-	changetype: modify
-	delete: apppwPassword
-	apppwPassword: $(head -1 "$TEST_DIR/four")
-	EOF
+	admin_modify "$ALICE" delete apppwPassword "$(head -1 "$TEST_DIR/four")"
 	test "$(values "$ALICE" apppwPassword | wc -l)" = 3
 '
 

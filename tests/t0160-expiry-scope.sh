@@ -20,34 +20,32 @@ gt() {
 
 # add_record DN VALUE: add one apppwPassword value as rootdn
 add_record() {
-	as_admin ldapmodify >/dev/null <<-EOF
-	dn: $1
-	changetype: modify
-	add: apppwPassword
-	apppwPassword: $2
-	EOF
+	admin_modify "$1" add apppwPassword "$2" >/dev/null
 }
 
 test_expect_success 'the listeners answer' '
-	test "$(bind_rc "$BOB" "$BOB_PW" "$V6_URI")" = 0
-	test "$(bind_rc "$BOB" "$BOB_PW" "$SECOND_URI")" = 0
+	expect_bind 0 "$BOB" "$BOB_PW" "$V6_URI"
+	expect_bind 0 "$BOB" "$BOB_PW" "$SECOND_URI"
 	grep -q "ACCEPT from IP=\[::1\]:" "$TEST_DIR/slapd.log"
 '
 
 test_expect_success 'an app password that expires in 5 s works now' '
 	pw=$(app_password_string)
 	echo "$pw" >"$TEST_DIR/expiring.pw"
-	add_record "$ALICE" "expires=$(gt 5) password=$pw label=Short lived"
-	values "$ALICE" apppwPassword | grep -qx "id=${pw:0:4} created=[0-9]*Z expires=[0-9]*Z hash=b2b\\\$[^ ]* label=Short lived"
-	test "$(bind_rc "$ALICE" "$pw")" = 0
+	expires=$(gt 5)
+	echo "$expires" >"$TEST_DIR/expiring.time"
+	add_record "$ALICE" "expires=$expires password=$pw label=Short lived"
+	expect_values "$ALICE" apppwPassword "$pw" <<-EOF
+	id=ID1 created=TIME expires=$expires hash=b2b:HASH label=Short lived
+	EOF
+	expect_bind 0 "$ALICE" "$pw"
 '
 
 test_expect_success '... and is refused once it has expired' '
 	pw=$(cat "$TEST_DIR/expiring.pw")
-	expires=$(values "$ALICE" apppwPassword | sed -n "s/^id=${pw:0:4} .*expires=\([0-9]*Z\) .*/\1/p")
+	expires=$(cat "$TEST_DIR/expiring.time")
 	until [ "$(date -u +%Y%m%d%H%M%SZ)" \> "$expires" ]; do sleep 0.5; done
-	test "$(bind_rc "$ALICE" "$pw")" = 49
-	test "$(cat "$TEST_DIR/bind.out")" = "ldap_bind: Invalid credentials (49)"
+	expect_bind_refused "$ALICE" "$pw"
 	grep -q "apppw: BIND dn=\"$ALICE\" refused: the app password has expired id=${pw:0:4}" "$TEST_DIR/slapd.log"
 '
 
@@ -57,24 +55,24 @@ test_expect_success 'an old record (created 2020) binds while there is no max ag
 	add_record "$CAROL" "password=$pw label=Template"
 	hash=$(values "$CAROL" apppwPassword | sed -n "s/.* hash=\([^ ]*\) .*/\1/p")
 	add_record "$ALICE" "id=${pw:0:4} created=20200101000000Z hash=$hash label=Old phone"
-	test "$(bind_rc "$ALICE" "$pw")" = 0
+	expect_bind 0 "$ALICE" "$pw"
 '
 
 test_expect_success 'apppw-max-age 365d through cn=config: the old record is refused' '
 	config_set olcApppwMaxAge 365d
 	pw=$(cat "$TEST_DIR/old.pw")
-	test "$(bind_rc "$ALICE" "$pw")" = 49
+	expect_bind 49 "$ALICE" "$pw"
 	grep -q "apppw: BIND dn=\"$ALICE\" refused: the app password is older than apppw-max-age id=${pw:0:4}" "$TEST_DIR/slapd.log"
 '
 
 test_expect_success '... while a new one still binds' '
 	pw=$(new_app_password "$ALICE" "New phone")
-	test "$(bind_rc "$ALICE" "$pw")" = 0
+	expect_bind 0 "$ALICE" "$pw"
 '
 
 test_expect_success 'max age back to 0 (no limit): the old record binds again' '
 	config_set olcApppwMaxAge 0
-	test "$(bind_rc "$ALICE" "$(cat "$TEST_DIR/old.pw")")" = 0
+	expect_bind 0 "$ALICE" "$(cat "$TEST_DIR/old.pw")"
 '
 
 test_expect_success 'setup: scoped records v6, local, second and one unscoped' '
@@ -88,31 +86,30 @@ test_expect_success 'setup: scoped records v6, local, second and one unscoped' '
 
 test_expect_success 'scope v6 (::1/128): refused from 127.0.0.1, accepted over [::1]' '
 	pw=$(cat "$TEST_DIR/v6.pw")
-	test "$(bind_rc "$ALICE" "$pw" "$LDAP_URI")" = 49
+	expect_bind 49 "$ALICE" "$pw" "$LDAP_URI"
 	grep -q "apppw: BIND dn=\"$ALICE\" refused: the client is outside the app password.s scope id=${pw:0:4}" "$TEST_DIR/slapd.log"
-	test "$(bind_rc "$ALICE" "$pw" "$V6_URI")" = 0
-	test "$(cat "$TEST_DIR/bind.out")" = "dn:$ALICE"
+	expect_bind_as "$ALICE" "$pw" "$V6_URI"
 	grep -q "apppw: BIND dn=\"$ALICE\" app password id=${pw:0:4} label=\"Scoped v6\" peer=IP=\[::1\]:" "$TEST_DIR/slapd.log"
 '
 
 test_expect_success 'scope local (127.0.0.1/32): accepted from 127.0.0.1, refused over [::1]' '
 	pw=$(cat "$TEST_DIR/local.pw")
-	test "$(bind_rc "$ALICE" "$pw" "$LDAP_URI")" = 0
-	test "$(bind_rc "$ALICE" "$pw" "$V6_URI")" = 49
+	expect_bind 0 "$ALICE" "$pw" "$LDAP_URI"
+	expect_bind 49 "$ALICE" "$pw" "$V6_URI"
 '
 
 test_expect_success 'scope second (a listener URL): accepted on that listener alone' '
 	pw=$(cat "$TEST_DIR/second.pw")
-	test "$(bind_rc "$ALICE" "$pw" "$SECOND_URI")" = 0
-	test "$(bind_rc "$ALICE" "$pw" "$LDAP_URI")" = 49
-	test "$(bind_rc "$ALICE" "$pw" "$V6_URI")" = 49
+	expect_bind 0 "$ALICE" "$pw" "$SECOND_URI"
+	expect_bind 49 "$ALICE" "$pw" "$LDAP_URI"
+	expect_bind 49 "$ALICE" "$pw" "$V6_URI"
 '
 
 test_expect_success 'an unscoped record is accepted from every client' '
 	pw=$(cat "$TEST_DIR/any.pw")
-	test "$(bind_rc "$ALICE" "$pw" "$LDAP_URI")" = 0
-	test "$(bind_rc "$ALICE" "$pw" "$V6_URI")" = 0
-	test "$(bind_rc "$ALICE" "$pw" "$SECOND_URI")" = 0
+	expect_bind 0 "$ALICE" "$pw" "$LDAP_URI"
+	expect_bind 0 "$ALICE" "$pw" "$V6_URI"
+	expect_bind 0 "$ALICE" "$pw" "$SECOND_URI"
 '
 
 test_expect_success 'a scope removed through cn=config: its records are refused everywhere' '
@@ -122,14 +119,11 @@ test_expect_success 'a scope removed through cn=config: its records are refused 
 	delete: olcApppwScope
 	olcApppwScope: {1}v6 ::1/128
 	EOF
-	overlay_ldif olcApppwScope >"$TEST_DIR/scopes"
-	printf "%s\n" "dn: $OVERLAY_CONFIG_DN" "olcApppwScope: {0}local 127.0.0.1/32" \
-		"olcApppwScope: {1}second $SECOND_URI" "" >"$TEST_DIR/expected"
-	diff -u "$TEST_DIR/expected" "$TEST_DIR/scopes"
+	expect_config olcApppwScope "{0}local 127.0.0.1/32" "{1}second $SECOND_URI"
 	pw=$(cat "$TEST_DIR/v6.pw")
-	test "$(bind_rc "$ALICE" "$pw" "$V6_URI")" = 49
+	expect_bind 49 "$ALICE" "$pw" "$V6_URI"
 	grep -q "apppw: BIND dn=\"$ALICE\" refused: the app password.s scope is not configured id=${pw:0:4}" "$TEST_DIR/slapd.log"
-	test "$(bind_rc "$ALICE" "$(cat "$TEST_DIR/local.pw")")" = 0
+	expect_bind 0 "$ALICE" "$(cat "$TEST_DIR/local.pw")"
 '
 
 test_expect_success 'a new scope added through cn=config: its records may be written and used' '
@@ -142,8 +136,8 @@ test_expect_success 'a new scope added through cn=config: its records may be wri
 	olcApppwScope: v6b ::/0
 	EOF
 	pw=$(new_app_password "$CAROL" "Carol v6" "scope=v6b")
-	test "$(bind_rc "$CAROL" "$pw" "$V6_URI")" = 0
-	test "$(bind_rc "$CAROL" "$pw" "$LDAP_URI")" = 49
+	expect_bind 0 "$CAROL" "$pw" "$V6_URI"
+	expect_bind 49 "$CAROL" "$pw" "$LDAP_URI"
 '
 
 test_done

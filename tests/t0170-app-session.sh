@@ -9,12 +9,7 @@ TEXT="apppw: this session authenticated with an app password: it may read, but n
 # app_modify ATTR VALUE [DN]: as alice with her app password, replace ATTR
 # of DN (default: alice)
 app_modify() {
-	ldapmodify -x -H "$LDAP_URI" -D "$ALICE" -w "$(cat "$TEST_DIR/app.pw")" <<-EOF
-	dn: ${3:-$ALICE}
-	changetype: modify
-	replace: $1
-	$1: $2
-	EOF
+	modify_as "$ALICE" "$(cat "$TEST_DIR/app.pw")" "${3:-$ALICE}" replace "$1" "$2"
 }
 
 # snapshot: the protected attributes of alice and carol, as rootdn
@@ -28,7 +23,7 @@ snapshot() {
 test_expect_success 'setup: alice has an app password; the ACL lets her write her own userPassword' '
 	new_app_password "$ALICE" "Mail client" >"$TEST_DIR/app.pw"
 	new_app_password "$CAROL" "Carol mail" >/dev/null
-	test "$(bind_rc "$ALICE" "$(cat "$TEST_DIR/app.pw")")" = 0
+	expect_bind 0 "$ALICE" "$(cat "$TEST_DIR/app.pw")"
 	snapshot >"$TEST_DIR/before"
 '
 
@@ -66,11 +61,8 @@ for attr in userPassword apppwPassword apppwMFARequired apppwTOTPSecret; do
 done
 
 test_expect_success 'nor delete its own app passwords (50)' '
-	expect_ldap_error 50 "$TEXT" ldapmodify -x -H "$LDAP_URI" -D "$ALICE" -w "$(cat "$TEST_DIR/app.pw")" <<-EOF
-	dn: $ALICE
-	changetype: modify
-	delete: apppwPassword
-	EOF
+	expect_ldap_error 50 "$TEXT" \
+		modify_as "$ALICE" "$(cat "$TEST_DIR/app.pw")" "$ALICE" delete apppwPassword
 '
 
 test_expect_success 'nor change userPassword with the password modify extended operation (50)' '
@@ -114,31 +106,22 @@ test_expect_success 'the refusals are logged' '
 '
 
 test_expect_success 'a password+TOTP session may change its own userPassword (ACL self =w)' '
-	ldapmodify -x -H "$LDAP_URI" -D "$ALICE" -w "$ALICE_PW$(next_totp "$ALICE_TOTP")" <<-EOF
-	dn: $ALICE
-	changetype: modify
-	replace: userPassword
-	userPassword: alice-new-pw
-	EOF
-	test "$(bind_rc "$ALICE" "alice-new-pw$(next_totp "$ALICE_TOTP")")" = 0
-	test "$(bind_rc "$ALICE" "$ALICE_PW$(next_totp "$ALICE_TOTP")")" = 49
+	set_password "$ALICE" alice-new-pw "$ALICE" "$ALICE_PW$(next_totp "$ALICE_TOTP")"
+	expect_bind 0 "$ALICE" "alice-new-pw$(next_totp "$ALICE_TOTP")"
+	expect_bind 49 "$ALICE" "$ALICE_PW$(next_totp "$ALICE_TOTP")"
 '
 
 test_expect_success 'and use ldappasswd' '
 	ldappasswd -x -H "$LDAP_URI" -D "$ALICE" -w "alice-new-pw$(next_totp "$ALICE_TOTP")" \
 		-s "$ALICE_PW"
-	test "$(bind_rc "$ALICE" "$ALICE_PW$(next_totp "$ALICE_TOTP")")" = 0
+	expect_bind 0 "$ALICE" "$ALICE_PW$(next_totp "$ALICE_TOTP")"
 '
 
 test_expect_success 'and delete its own app passwords (ACL self =rscz)' '
-	ldapmodify -x -H "$LDAP_URI" -D "$ALICE" -w "$ALICE_PW$(next_totp "$ALICE_TOTP")" <<-EOF
-	dn: $ALICE
-	changetype: modify
-	delete: apppwPassword
-	apppwPassword: $(values "$ALICE" apppwPassword)
-	EOF
+	modify_as "$ALICE" "$ALICE_PW$(next_totp "$ALICE_TOTP")" \
+		"$ALICE" delete apppwPassword "$(values "$ALICE" apppwPassword)"
 	test -z "$(values "$ALICE" apppwPassword)"
-	test "$(bind_rc "$ALICE" "$(cat "$TEST_DIR/app.pw")")" = 49
+	expect_bind 49 "$ALICE" "$(cat "$TEST_DIR/app.pw")"
 '
 
 test_done

@@ -25,7 +25,7 @@ slaptest_refuses() {
 	local dir="$TEST_DIR/bad" rc
 	rm -rf "$dir"
 	mkdir -p "$dir"
-	"$SRC_ROOT/tools/demo/slapd-conf.sh" "$dir" "$BASE_DN" "$ADMIN_DN" \
+	"$SRC_ROOT/tools/conf/slapd-conf.sh" "$dir" "$BASE_DN" "$ADMIN_DN" \
 		"$ADMIN_PW" "$1" >"$dir/slapd.conf"
 	slaptest -u -f "$dir/slapd.conf" >"$dir/out" 2>&1 && rc=0 || rc=$?
 	cat "$dir/out"
@@ -108,17 +108,22 @@ olcApppwScope: {1}lan 10.0.0.0/8 2001:db8::/32 ldap://127.0.0.1:389/
 
 EOF
 
-test_expect_success 'every setting reads back from cn=config' '
+# config_as_written: the overlay's cn=config entry holds every setting
+# slapd started with, as config.ldif has them, and nothing else
+config_as_written() {
 	overlay_ldif >"$TEST_DIR/read.ldif"
 	diff -u "$TEST_DIR/config.ldif" "$TEST_DIR/read.ldif"
+}
+
+test_expect_success 'every setting reads back from cn=config' '
+	config_as_written
 '
 
 # config_refuses ATTR VALUE CODE TEXT: replacing ATTR with VALUE through
 # cn=config fails with CODE and TEXT, and nothing changes
 config_refuses() {
 	expect_ldap_error "$3" "$4" config_set "$1" "$2"
-	overlay_ldif >"$TEST_DIR/read.ldif"
-	diff -u "$TEST_DIR/config.ldif" "$TEST_DIR/read.ldif"
+	config_as_written
 }
 
 while IFS='|' read -r attr value code text; do
@@ -157,8 +162,7 @@ test_expect_success 'cn=config refuses a second scope of the same name (80)' '
 	add: olcApppwScope
 	olcApppwScope: mail 192.0.2.27
 	EOF
-	overlay_ldif >"$TEST_DIR/read.ldif"
-	diff -u "$TEST_DIR/config.ldif" "$TEST_DIR/read.ldif"
+	config_as_written
 '
 
 test_expect_success 'a refused replace of the scopes keeps the old ones in force' '
@@ -169,37 +173,29 @@ test_expect_success 'a refused replace of the scopes keeps the old ones in force
 	olcApppwScope: vpn 192.0.2.1
 	olcApppwScope: wifi bad
 	EOF
-	overlay_ldif >"$TEST_DIR/read.ldif"
-	diff -u "$TEST_DIR/config.ldif" "$TEST_DIR/read.ldif"
+	config_as_written
 	new_app_password "$CAROL" "Mail only" scope=mail >/dev/null
-	expect_ldap_error 19 "apppw: scope \"vpn\" is not configured" as_admin ldapmodify <<-EOF
-	dn: $CAROL
-	changetype: modify
-	add: apppwPassword
-	apppwPassword: scope=vpn password=$(app_password_string) label=VPN
-	EOF
+	expect_ldap_error 19 "apppw: scope \"vpn\" is not configured" \
+		admin_modify "$CAROL" add apppwPassword "scope=vpn password=$(app_password_string) label=VPN"
 '
 
 test_expect_success 'setup: alice has an app password' '
 	new_app_password "$ALICE" "Laptop" >"$TEST_DIR/app.pw"
-	values "$ALICE" apppwPassword | grep -q " hash=b2bk\\\$"
-	test "$(bind_rc "$ALICE" "$(cat "$TEST_DIR/app.pw")")" = 0
+	expect_values "$ALICE" apppwPassword "$(cat "$TEST_DIR/app.pw")" <<-EOF
+	id=ID1 created=TIME hash=b2bk:HASH label=Laptop
+	EOF
+	expect_bind 0 "$ALICE" "$(cat "$TEST_DIR/app.pw")"
 '
 
 test_expect_success 'apppw-enabled FALSE: app-password binds fail at once' '
 	config_set olcApppwEnabled FALSE
-	test "$(bind_rc "$ALICE" "$(cat "$TEST_DIR/app.pw")")" = 49
+	expect_bind 49 "$ALICE" "$(cat "$TEST_DIR/app.pw")"
 	grep -q "apppw: BIND dn=\"$ALICE\" refused: app passwords are disabled (apppw-enabled off)" "$TEST_DIR/slapd.log"
 '
 
 test_expect_success '... new ones are refused (53), by ldapmodify and by the extended operation' '
 	expect_ldap_error 53 "apppw: app passwords are disabled on this server (apppw-enabled off)" \
-		as_admin ldapmodify <<-EOF
-	dn: $ALICE
-	changetype: modify
-	add: apppwPassword
-	apppwPassword: password=$(app_password_string) label=Another
-	EOF
+		admin_modify "$ALICE" add apppwPassword "password=$(app_password_string) label=Another"
 	expect_ldap_error 1 "apppw: app passwords are disabled on this server" \
 		create_app_password "$ADMIN_DN" "$ADMIN_PW" "target=$ALICE" label=Another
 	grep -q "Server is unwilling to perform (53)" "$TEST_DIR/err.out"
@@ -208,38 +204,32 @@ test_expect_success '... new ones are refused (53), by ldapmodify and by the ext
 
 test_expect_success '... password + TOTP still works, and records are kept' '
 	totp_settle
-	test "$(bind_rc "$ALICE" "$ALICE_PW$(totp "$ALICE_TOTP")")" = 0
+	expect_bind 0 "$ALICE" "$ALICE_PW$(totp "$ALICE_TOTP")"
 	test "$(values "$ALICE" apppwPassword | wc -l)" = 1
 '
 
 test_expect_success 'apppw-enabled TRUE again: the app password binds' '
 	config_set olcApppwEnabled TRUE
-	test "$(bind_rc "$ALICE" "$(cat "$TEST_DIR/app.pw")")" = 0
+	expect_bind 0 "$ALICE" "$(cat "$TEST_DIR/app.pw")"
 '
 
 test_expect_success 'apppw-password-alone allow: the password alone gets in' '
-	test "$(bind_rc "$ALICE" "$ALICE_PW")" = 49
+	expect_bind 49 "$ALICE" "$ALICE_PW"
 	config_set olcApppwPasswordAlone allow
-	test "$(bind_rc "$ALICE" "$ALICE_PW")" = 0
-	test "$(cat "$TEST_DIR/bind.out")" = "dn:$ALICE"
-	test "$(bind_rc "$ALICE" "wrong-pw")" = 49
+	expect_bind_as "$ALICE" "$ALICE_PW"
+	expect_bind 49 "$ALICE" "wrong-pw"
 	grep -q "apppw: BIND dn=\"$ALICE\" neither app password nor TOTP code (.*); apppw-password-alone allow: the password alone is checked" "$TEST_DIR/slapd.log"
 '
 
 test_expect_success 'apppw-password-alone refuse: refused again' '
 	config_set olcApppwPasswordAlone refuse
-	test "$(bind_rc "$ALICE" "$ALICE_PW")" = 49
+	expect_bind 49 "$ALICE" "$ALICE_PW"
 '
 
 test_expect_success 'apppw-max-count 1: a second app password is refused (19)' '
 	config_set olcApppwMaxCount 1
 	expect_ldap_error 19 "apppw: an entry may hold at most 1 app passwords" \
-		as_admin ldapmodify <<-EOF
-	dn: $ALICE
-	changetype: modify
-	add: apppwPassword
-	apppwPassword: password=$(app_password_string) label=Second
-	EOF
+		admin_modify "$ALICE" add apppwPassword "password=$(app_password_string) label=Second"
 	config_set olcApppwMaxCount 2
 	new_app_password "$ALICE" "Second" >/dev/null
 	test "$(values "$ALICE" apppwPassword | wc -l)" = 2
@@ -248,10 +238,10 @@ test_expect_success 'apppw-max-count 1: a second app password is refused (19)' '
 test_expect_success 'apppw-lastused-precision 0: every use is recorded' '
 	config_set olcApppwLastUsedPrecision 0
 	pw=$(cat "$TEST_DIR/app.pw")
-	test "$(bind_rc "$ALICE" "$pw")" = 0
+	expect_bind 0 "$ALICE" "$pw"
 	first=$(values "$ALICE" apppwLastUsed)
 	sleep 1.1
-	test "$(bind_rc "$ALICE" "$pw")" = 0
+	expect_bind 0 "$ALICE" "$pw"
 	second=$(values "$ALICE" apppwLastUsed)
 	echo "$first / $second"
 	test "${first%% *}" = "${second%% *}"
@@ -263,7 +253,7 @@ test_expect_success 'apppw-lastused-precision 1h: a use a second later is not re
 	pw=$(cat "$TEST_DIR/app.pw")
 	first=$(values "$ALICE" apppwLastUsed)
 	sleep 1.1
-	test "$(bind_rc "$ALICE" "$pw")" = 0
+	expect_bind 0 "$ALICE" "$pw"
 	test "$(values "$ALICE" apppwLastUsed)" = "$first"
 '
 
@@ -278,22 +268,14 @@ test_expect_success 'deleting a setting brings its default back' '
 	delete: olcApppwScope
 	olcApppwScope: {1}lan 10.0.0.0/8 2001:db8::/32 ldap://127.0.0.1:389/
 	EOF
-	overlay_ldif olcApppwMaxCount olcApppwMaxAge olcApppwScope >"$TEST_DIR/read.ldif"
-	cat >"$TEST_DIR/expected" <<-EOF
-	dn: $OVERLAY_CONFIG_DN
-	olcApppwScope: {0}mail 192.0.2.25 192.0.2.26
-
-	EOF
-	diff -u "$TEST_DIR/expected" "$TEST_DIR/read.ldif"
+	expect_config olcApppwMaxCount
+	expect_config olcApppwMaxAge
+	expect_config olcApppwScope "{0}mail 192.0.2.25 192.0.2.26"
 	# the default count, 40, lets alice have a third
 	new_app_password "$ALICE" "Third" >/dev/null
 	test "$(values "$ALICE" apppwPassword | wc -l)" = 3
-	expect_ldap_error 19 "apppw: scope \"lan\" is not configured" as_admin ldapmodify <<-EOF
-	dn: $CAROL
-	changetype: modify
-	add: apppwPassword
-	apppwPassword: scope=lan password=$(app_password_string) label=LAN
-	EOF
+	expect_ldap_error 19 "apppw: scope \"lan\" is not configured" \
+		admin_modify "$CAROL" add apppwPassword "scope=lan password=$(app_password_string) label=LAN"
 '
 
 test_expect_success 'a scope deleted by its index alone' '
@@ -307,20 +289,9 @@ test_expect_success 'a scope deleted by its index alone' '
 	delete: olcApppwScope
 	olcApppwScope: {0}
 	EOF
-	overlay_ldif olcApppwScope >"$TEST_DIR/read.ldif"
-	cat >"$TEST_DIR/expected" <<-EOF
-	dn: $OVERLAY_CONFIG_DN
-	olcApppwScope: {0}vpn 192.0.2.1
-	olcApppwScope: {1}wifi 192.0.2.128/25
-
-	EOF
-	diff -u "$TEST_DIR/expected" "$TEST_DIR/read.ldif"
-	expect_ldap_error 19 "apppw: scope \"mail\" is not configured" as_admin ldapmodify <<-EOF
-	dn: $CAROL
-	changetype: modify
-	add: apppwPassword
-	apppwPassword: scope=mail password=$(app_password_string) label=Mail
-	EOF
+	expect_config olcApppwScope "{0}vpn 192.0.2.1" "{1}wifi 192.0.2.128/25"
+	expect_ldap_error 19 "apppw: scope \"mail\" is not configured" \
+		admin_modify "$CAROL" add apppwPassword "scope=mail password=$(app_password_string) label=Mail"
 	new_app_password "$CAROL" "Wifi" scope=wifi >/dev/null
 '
 

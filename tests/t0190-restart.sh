@@ -7,10 +7,10 @@ start_slapd "apppw-max-count 7"
 test_expect_success 'setup: an app password, used; a password+TOTP bind' '
 	new_app_password "$ALICE" "Phone" >"$TEST_DIR/app.pw"
 	new_app_password "$ALICE" "Tablet" "expires=20991231000000Z" >/dev/null
-	test "$(bind_rc "$ALICE" "$(cat "$TEST_DIR/app.pw")")" = 0
+	expect_bind 0 "$ALICE" "$(cat "$TEST_DIR/app.pw")"
 	totp_settle 30 15
 	totp "$ALICE_TOTP" >"$TEST_DIR/code"
-	test "$(bind_rc "$ALICE" "$ALICE_PW$(cat "$TEST_DIR/code")")" = 0
+	expect_bind 0 "$ALICE" "$ALICE_PW$(cat "$TEST_DIR/code")"
 	test -n "$(values "$ALICE" apppwLastUsed)"
 	test -n "$(values "$ALICE" apppwTOTPLastStep)"
 '
@@ -58,37 +58,31 @@ test_expect_success 'the cn=config settings are as they were' '
 '
 
 test_expect_success 'the app password still binds' '
-	test "$(bind_rc "$ALICE" "$(cat "$TEST_DIR/app.pw")")" = 0
-	test "$(cat "$TEST_DIR/bind.out")" = "dn:$ALICE"
+	expect_bind_as "$ALICE" "$(cat "$TEST_DIR/app.pw")"
 '
 
 test_expect_success 'the code used before the restart is still refused' '
-	test "$(bind_rc "$ALICE" "$ALICE_PW$(cat "$TEST_DIR/code")")" = 49
+	expect_bind 49 "$ALICE" "$ALICE_PW$(cat "$TEST_DIR/code")"
 	grep -q -E "apppw: BIND dn=\"$ALICE\" refused: (replayed TOTP code|wrong or out-of-window TOTP code)" "$TEST_DIR/slapd.log"
 '
 
 test_expect_success 'a newer code is accepted' '
-	test "$(bind_rc "$ALICE" "$ALICE_PW$(totp "$ALICE_TOTP" 1)")" = 0
+	expect_bind 0 "$ALICE" "$ALICE_PW$(totp "$ALICE_TOTP" 1)"
 '
 
 test_expect_success 'the window set through cn=config holds: two steps ahead is accepted' '
-	test "$(bind_rc "$ALICE" "$ALICE_PW$(totp "$ALICE_TOTP" 2)")" = 0
+	expect_bind 0 "$ALICE" "$ALICE_PW$(totp "$ALICE_TOTP" 2)"
 '
 
 test_expect_success 'the scopes added through cn=config hold' '
 	pw=$(new_app_password "$CAROL" "Mail server" scope=local)
-	test "$(bind_rc "$CAROL" "$pw")" = 0
+	expect_bind 0 "$CAROL" "$pw"
 '
 
 test_expect_success 'the max count set through cn=config holds (3)' '
 	expect_ldap_error 19 "apppw: an entry may hold at most 3 app passwords" \
-		as_admin ldapmodify <<-EOF
-	dn: $ALICE
-	changetype: modify
-	add: apppwPassword
-	apppwPassword: password=$(app_password_string) label=Two
-	apppwPassword: password=$(app_password_string) label=Three
-	EOF
+		admin_modify "$ALICE" add apppwPassword "password=$(app_password_string) label=Two" \
+			"password=$(app_password_string) label=Three"
 '
 
 # a second restart from slapd.d alone, the slapd.conf it came from gone
@@ -100,7 +94,7 @@ restart_slapd
 test_expect_success 'a second restart, from slapd.d alone: the same settings' '
 	overlay_ldif >"$TEST_DIR/config.after"
 	diff -u "$TEST_DIR/config.before" "$TEST_DIR/config.after"
-	test "$(bind_rc "$ALICE" "$(cat "$TEST_DIR/app.pw")")" = 0
+	expect_bind 0 "$ALICE" "$(cat "$TEST_DIR/app.pw")"
 '
 
 test_done

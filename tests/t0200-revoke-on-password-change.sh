@@ -4,11 +4,12 @@
 . "$(dirname "$0")/lib/test-lib.sh"
 start_slapd "apppw-totp-window $TOTP_WIDE_WINDOW"
 
-# two_used DN: give DN two app passwords and use both; prints them
+# two_used DN: give DN two app passwords and use both; prints them (and
+# what failed, on standard error)
 two_used() {
 	local a b
 	a=$(new_app_password "$1" "Phone") && b=$(new_app_password "$1" "Laptop") || return 1
-	test "$(bind_rc "$1" "$a")" = 0 && test "$(bind_rc "$1" "$b")" = 0 || return 1
+	{ expect_bind 0 "$1" "$a" && expect_bind 0 "$1" "$b"; } >&2 || return 1
 	echo "$a $b"
 }
 
@@ -17,23 +18,17 @@ all_bind() {
 	local dn=$1 pw
 	shift
 	for pw; do
-		test "$(bind_rc "$dn" "$pw")" = 0 || return 1
+		expect_bind 0 "$dn" "$pw" || return 1
 	done
 }
 
 test_expect_success 'off by default: changing the password (admin, ldapmodify) keeps app passwords' '
-	overlay_ldif olcApppwRevokeOnPasswordChange >"$TEST_DIR/read"
-	grep -qx "olcApppwRevokeOnPasswordChange: FALSE" "$TEST_DIR/read"
+	expect_config olcApppwRevokeOnPasswordChange FALSE
 	pws=$(two_used "$ALICE")
 	echo "$pws" >"$TEST_DIR/pws"
 	ldif "$ALICE" apppwPassword apppwLastUsed >"$TEST_DIR/before"
 	test "$(grep -c "^apppwLastUsed: " "$TEST_DIR/before")" = 2
-	as_admin ldapmodify <<-EOF
-	dn: $ALICE
-	changetype: modify
-	replace: userPassword
-	userPassword: alice-pw2
-	EOF
+	set_password "$ALICE" alice-pw2
 	ldif "$ALICE" apppwPassword apppwLastUsed >"$TEST_DIR/after"
 	diff -u "$TEST_DIR/before" "$TEST_DIR/after"
 	all_bind "$ALICE" $pws
@@ -43,25 +38,18 @@ test_expect_success 'off: nor does ldappasswd' '
 	ldappasswd -x -H "$LDAP_URI" -D "$ADMIN_DN" -w "$ADMIN_PW" -s "$ALICE_PW" "$ALICE"
 	ldif "$ALICE" apppwPassword apppwLastUsed >"$TEST_DIR/after"
 	diff -u "$TEST_DIR/before" "$TEST_DIR/after"
-	test "$(bind_rc "$ALICE" "$ALICE_PW$(next_totp "$ALICE_TOTP")")" = 0
+	expect_bind 0 "$ALICE" "$ALICE_PW$(next_totp "$ALICE_TOTP")"
 '
 
 test_expect_success 'turned on through cn=config' '
 	config_set olcApppwRevokeOnPasswordChange TRUE
-	overlay_ldif olcApppwRevokeOnPasswordChange >"$TEST_DIR/read"
-	printf "%s\n" "dn: $OVERLAY_CONFIG_DN" "olcApppwRevokeOnPasswordChange: TRUE" "" >"$TEST_DIR/expected"
-	diff -u "$TEST_DIR/expected" "$TEST_DIR/read"
+	expect_config olcApppwRevokeOnPasswordChange TRUE
 '
 
 test_expect_success 'on: an admin ldapmodify of userPassword removes every app password and last use' '
 	pws=$(cat "$TEST_DIR/before" | grep -c "^apppwPassword: ")
 	test "$pws" = 2
-	as_admin ldapmodify <<-EOF
-	dn: $ALICE
-	changetype: modify
-	replace: userPassword
-	userPassword: alice-pw2
-	EOF
+	set_password "$ALICE" alice-pw2
 	ldif "$ALICE" apppwPassword apppwLastUsed >"$TEST_DIR/after"
 	printf "%s\n" "dn: $ALICE" "" >"$TEST_DIR/expected"
 	diff -u "$TEST_DIR/expected" "$TEST_DIR/after"
@@ -69,8 +57,8 @@ test_expect_success 'on: an admin ldapmodify of userPassword removes every app p
 '
 
 test_expect_success '... and they no longer bind; the new password + code does' '
-	for pw in $(cat "$TEST_DIR/pws"); do test "$(bind_rc "$ALICE" "$pw")" = 49; done
-	test "$(bind_rc "$ALICE" "alice-pw2$(next_totp "$ALICE_TOTP")")" = 0
+	for pw in $(cat "$TEST_DIR/pws"); do expect_bind 49 "$ALICE" "$pw"; done
+	expect_bind 0 "$ALICE" "alice-pw2$(next_totp "$ALICE_TOTP")"
 '
 
 test_expect_success 'on: ldappasswd by the admin revokes them too' '
@@ -80,8 +68,8 @@ test_expect_success 'on: ldappasswd by the admin revokes them too' '
 	ldif "$ALICE" apppwPassword apppwLastUsed >"$TEST_DIR/after"
 	printf "%s\n" "dn: $ALICE" "" >"$TEST_DIR/expected"
 	diff -u "$TEST_DIR/expected" "$TEST_DIR/after"
-	for pw in $pws; do test "$(bind_rc "$ALICE" "$pw")" = 49; done
-	test "$(bind_rc "$ALICE" "$ALICE_PW$(next_totp "$ALICE_TOTP")")" = 0
+	for pw in $pws; do expect_bind 49 "$ALICE" "$pw"; done
+	expect_bind 0 "$ALICE" "$ALICE_PW$(next_totp "$ALICE_TOTP")"
 '
 
 test_expect_success 'on: the user changing her own password (password+TOTP session) revokes them' '
@@ -89,7 +77,7 @@ test_expect_success 'on: the user changing her own password (password+TOTP sessi
 	ldappasswd -x -H "$LDAP_URI" -D "$ALICE" -w "$ALICE_PW$(next_totp "$ALICE_TOTP")" -s alice-pw3
 	ldif "$ALICE" apppwPassword apppwLastUsed >"$TEST_DIR/after"
 	diff -u "$TEST_DIR/expected" "$TEST_DIR/after"
-	for pw in $pws; do test "$(bind_rc "$ALICE" "$pw")" = 49; done
+	for pw in $pws; do expect_bind 49 "$ALICE" "$pw"; done
 '
 
 test_expect_success 'on: a password change that also adds an app password keeps only the new one' '
@@ -104,33 +92,23 @@ test_expect_success 'on: a password change that also adds an app password keeps 
 	add: apppwPassword
 	apppwPassword: password=$new label=After the change
 	EOF
-	values "$CAROL" apppwPassword >"$TEST_DIR/carol"
-	test "$(wc -l <"$TEST_DIR/carol")" = 1
-	grep -q "^id=${new:0:4} .* label=After the change\$" "$TEST_DIR/carol"
+	expect_values "$CAROL" apppwPassword "$new" <<-EOF
+	id=ID1 created=TIME hash=b2b:HASH label=After the change
+	EOF
 	test -z "$(values "$CAROL" apppwLastUsed)"
-	test "$(bind_rc "$CAROL" "$new")" = 0
-	for pw in $pws; do test "$(bind_rc "$CAROL" "$pw")" = 49; done
+	expect_bind 0 "$CAROL" "$new"
+	for pw in $pws; do expect_bind 49 "$CAROL" "$pw"; done
 '
 
 test_expect_success 'on: changing another attribute keeps them' '
 	pw=$(new_app_password "$ALICE" "Kept")
-	as_admin ldapmodify <<-EOF
-	dn: $ALICE
-	changetype: modify
-	replace: mail
-	mail: alice2@example.com
-	EOF
-	test "$(bind_rc "$ALICE" "$pw")" = 0
+	admin_modify "$ALICE" replace mail alice2@example.com
+	expect_bind 0 "$ALICE" "$pw"
 '
 
 test_expect_success 'on: a non-MFA entry without app passwords changes its password as before' '
-	as_admin ldapmodify <<-EOF
-	dn: $BOB
-	changetype: modify
-	replace: userPassword
-	userPassword: bob-pw2
-	EOF
-	test "$(bind_rc "$BOB" "bob-pw2")" = 0
+	set_password "$BOB" bob-pw2
+	expect_bind 0 "$BOB" "bob-pw2"
 '
 
 test_done

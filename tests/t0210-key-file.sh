@@ -13,16 +13,19 @@ KEYED_TEXT="apppw: the record is keyed, but no apppw-key-file is configured"
 test_expect_success 'with a key file, a new record is keyed (b2bk) and binds' '
 	new_app_password "$ALICE" "Keyed" >"$TEST_DIR/keyed.pw"
 	pw=$(cat "$TEST_DIR/keyed.pw")
-	values "$ALICE" apppwPassword >"$TEST_DIR/stored"
-	grep -qx "id=${pw:0:4} created=[0-9]\{14\}Z hash=b2bk\\\$[A-Za-z0-9+/]\{22\}\\\$[A-Za-z0-9+/]\{43\} label=Keyed" "$TEST_DIR/stored"
-	test "$(bind_rc "$ALICE" "$pw")" = 0
+	expect_values "$ALICE" apppwPassword "$pw" <<-EOF
+	id=ID1 created=TIME hash=b2bk:HASH label=Keyed
+	EOF
+	expect_bind 0 "$ALICE" "$pw"
 '
 
 test_expect_success 'the extended operation makes keyed records too' '
 	create_app_password "$ADMIN_DN" "$ADMIN_PW" "target=$CAROL" label=Made >"$TEST_DIR/made"
 	read -r id pw <"$TEST_DIR/made"
-	values "$CAROL" apppwPassword | grep -q "^id=$id .* hash=b2bk\\\$.* label=Made\$"
-	test "$(bind_rc "$CAROL" "$pw")" = 0
+	expect_values "$CAROL" apppwPassword "$id" <<-EOF
+	id=ID1 created=TIME hash=b2bk:HASH label=Made
+	EOF
+	expect_bind 0 "$CAROL" "$pw"
 '
 
 test_expect_success 'the key file removed from the configuration: the keyed record no longer binds' '
@@ -32,7 +35,7 @@ test_expect_success 'the key file removed from the configuration: the keyed reco
 	delete: olcApppwKeyFile
 	EOF
 	pw=$(cat "$TEST_DIR/keyed.pw")
-	test "$(bind_rc "$ALICE" "$pw")" = 49
+	expect_bind 49 "$ALICE" "$pw"
 	grep -q "apppw: BIND dn=\"$ALICE\" refused: the record is keyed but no apppw-key-file is configured id=${pw:0:4}" "$TEST_DIR/slapd.log"
 '
 
@@ -55,34 +58,35 @@ test_expect_success '... a keyed record may not be written (19), nothing stored'
 test_expect_success '... a new record is unkeyed (b2b) and binds' '
 	new_app_password "$ALICE" "Unkeyed" >"$TEST_DIR/plain.pw"
 	pw=$(cat "$TEST_DIR/plain.pw")
-	values "$ALICE" apppwPassword | grep -qx "id=${pw:0:4} created=[0-9]\{14\}Z hash=b2b\\\$[^ ]* label=Unkeyed"
-	test "$(bind_rc "$ALICE" "$pw")" = 0
+	expect_values "$ALICE" apppwPassword "$(cat "$TEST_DIR/keyed.pw")" "$pw" <<-EOF
+	id=ID1 created=TIME hash=b2bk:HASH label=Keyed
+	id=ID2 created=TIME hash=b2b:HASH label=Unkeyed
+	EOF
+	expect_bind 0 "$ALICE" "$pw"
 '
 
 test_expect_success 'another key: the keyed record is refused as a wrong password' '
 	config_set olcApppwKeyFile "$TEST_DIR/other-key"
 	pw=$(cat "$TEST_DIR/keyed.pw")
-	test "$(bind_rc "$ALICE" "$pw")" = 49
+	expect_bind 49 "$ALICE" "$pw"
 	grep -q "apppw: BIND dn=\"$ALICE\" refused: wrong app password id=${pw:0:4}" "$TEST_DIR/slapd.log"
-	test "$(bind_rc "$ALICE" "$(cat "$TEST_DIR/plain.pw")")" = 0
+	expect_bind 0 "$ALICE" "$(cat "$TEST_DIR/plain.pw")"
 '
 
 test_expect_success 'the same key as 64 hex digits: keyed and unkeyed records bind' '
 	config_set olcApppwKeyFile "$TEST_DIR/key.hex"
-	test "$(bind_rc "$ALICE" "$(cat "$TEST_DIR/keyed.pw")")" = 0
-	test "$(bind_rc "$ALICE" "$(cat "$TEST_DIR/plain.pw")")" = 0
+	expect_bind 0 "$ALICE" "$(cat "$TEST_DIR/keyed.pw")"
+	expect_bind 0 "$ALICE" "$(cat "$TEST_DIR/plain.pw")"
 '
 
 test_expect_success 'the configured key file reads back' '
-	overlay_ldif olcApppwKeyFile >"$TEST_DIR/read"
-	printf "%s\n" "dn: $OVERLAY_CONFIG_DN" "olcApppwKeyFile: $TEST_DIR/key.hex" "" >"$TEST_DIR/expected"
-	diff -u "$TEST_DIR/expected" "$TEST_DIR/read"
+	expect_config olcApppwKeyFile "$TEST_DIR/key.hex"
 '
 
 restart_slapd
 
 test_expect_success 'after a restart the key is read again: keyed records bind' '
-	test "$(bind_rc "$ALICE" "$(cat "$TEST_DIR/keyed.pw")")" = 0
+	expect_bind 0 "$ALICE" "$(cat "$TEST_DIR/keyed.pw")"
 '
 
 test_expect_success 'the log never holds the key' '

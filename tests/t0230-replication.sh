@@ -24,7 +24,7 @@ test_expect_success 'the consumer replicates the directory' '
 test_expect_success 'an app password made on the provider binds on the consumer' '
 	pw=$(new_app_password "$ALICE" "Phone")
 	in_sync "$ALICE" apppwPassword
-	test "$(bind_rc "$ALICE" "$pw" "$CONSUMER_URI")" = 0
+	expect_bind 0 "$ALICE" "$pw" "$CONSUMER_URI"
 '
 
 test_expect_success 'its last use, not forwarded, is logged and does not fail the bind' '
@@ -44,36 +44,32 @@ start_consumer
 
 test_expect_success '... it arrives at the consumer, expired, and is refused there' '
 	in_sync "$ALICE" apppwPassword
-	test "$(bind_rc "$ALICE" "$(cat "$TEST_DIR/expiring.pw")" "$CONSUMER_URI")" = 49
+	expect_bind 49 "$ALICE" "$(cat "$TEST_DIR/expiring.pw")" "$CONSUMER_URI"
 '
 
 test_expect_success 'a record in a scope the consumer lacks arrives, and is refused there' '
 	pw=$(new_app_password "$CAROL" "Mail" "scope=mail")
 	in_sync "$CAROL" apppwPassword
-	test "$(bind_rc "$CAROL" "$pw")" = 0
-	test "$(bind_rc "$CAROL" "$pw" "$CONSUMER_URI")" = 49
+	expect_bind 0 "$CAROL" "$pw"
+	expect_bind 49 "$CAROL" "$pw" "$CONSUMER_URI"
 	grep -q "apppw: BIND dn=\"$CAROL\" refused: the app password.s scope is not configured id=${pw:0:4}\$" \
 		"$CONSUMER_DIR/slapd.log"
 '
 
 test_expect_success 'password+TOTP on the consumer, which cannot record the step, is refused' '
 	totp_settle
-	test "$(bind_rc "$ALICE" "$ALICE_PW$(totp "$ALICE_TOTP")" "$CONSUMER_URI")" = 49
+	expect_bind 49 "$ALICE" "$ALICE_PW$(totp "$ALICE_TOTP")" "$CONSUMER_URI"
 	grep -q "apppw: BIND dn=\"$ALICE\" refused: cannot record the TOTP step (.*); a consumer forwards it with updateref and the chain overlay\$" \
 		"$CONSUMER_DIR/slapd.log"
 '
 
 test_expect_success '... and the code is still good on the provider' '
-	test "$(bind_rc "$ALICE" "$ALICE_PW$(totp "$ALICE_TOTP")")" = 0
+	expect_bind 0 "$ALICE" "$ALICE_PW$(totp "$ALICE_TOTP")"
 '
 
 test_expect_success 'writes on the consumer are referred to the provider' '
 	rc=0
-	LDAP_URI=$CONSUMER_URI as_admin ldapmodify >"$TEST_DIR/out" 2>&1 <<-EOF || rc=$?
-	dn: $ALICE
-	changetype: modify
-	delete: apppwPassword
-	EOF
+	LDAP_URI=$CONSUMER_URI admin_modify "$ALICE" delete apppwPassword >"$TEST_DIR/out" 2>&1 || rc=$?
 	cat "$TEST_DIR/out"
 	test $rc = 10
 '

@@ -151,7 +151,7 @@ test_expect_success 'bob asking for himself is told the same' '
 
 test_expect_success 'setup: alice has an app password, used once' '
 	new_app_password "$ALICE" "Mail" >"$TEST_DIR/alice.pw"
-	test "$(bind_rc "$ALICE" "$(cat "$TEST_DIR/alice.pw")")" = 0
+	expect_bind 0 "$ALICE" "$(cat "$TEST_DIR/alice.pw")"
 	test -n "$(values "$ALICE" apppwLastUsed)"
 	ldif "$ALICE" "*" "+" >"$TEST_DIR/alice.before"
 '
@@ -189,7 +189,7 @@ test_expect_success 'an unknown id: exit 1, says which, nothing is revoked' '
 	printf "apppw: %s has no app password with id %s\napppw: nothing was revoked\n" \
 		"$ALICE" "$unknown" | diff -u - "$TEST_DIR/tool.err"
 	values "$ALICE" apppwPassword | diff -u "$TEST_DIR/records.before" -
-	test "$(bind_rc "$ALICE" "$APP_PW")" = 0
+	expect_bind 0 "$ALICE" "$APP_PW"
 '
 
 test_expect_success 'a wrong enrolment code (bob, himself) changes nothing: exit 1' '
@@ -205,7 +205,7 @@ test_expect_success 'a wrong enrolment code (bob, himself) changes nothing: exit
 	test "$(cat "$TEST_DIR/tool.err")" = "apppw: wrong code: nothing was changed"
 	test ! -e "$TEST_DIR/bob.key"
 	ldif "$BOB" "*" "+" | diff -u "$TEST_DIR/bob.before" -
-	test "$(bind_rc "$BOB" "$BOB_PW")" = 0
+	expect_bind 0 "$BOB" "$BOB_PW"
 '
 
 test_expect_success 'nor does a code that is no code, or none at all' '

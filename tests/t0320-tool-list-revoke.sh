@@ -39,18 +39,16 @@ test_expect_success 'the admin creates three app passwords for alice' '
 '
 
 test_expect_success 'the records hold what was asked for' '
-	ldif "$ALICE" apppwPassword | ldif_plain | sed -n "s/^apppwPassword: //p" | sed "$(ids)" |
-		sed -E "s/created=[0-9]{14}Z/created=T/; s/hash=[^ ]*/hash=H/" | sort >"$TEST_DIR/records"
-	cat "$TEST_DIR/records"
-	printf "%s\n" \
-		"id=ID-1 created=T expires=20991231235959Z hash=H label=$LABEL1" \
-		"id=ID-2 created=T expires=20980101120000Z scope=mail hash=H label=$LABEL2" \
-		"id=ID-3 created=T hash=H label=$LABEL3" | diff -u - "$TEST_DIR/records"
+	expect_values "$ALICE" apppwPassword $(cat "$TEST_DIR"/pw[123]) <<-EOF
+	id=ID1 created=TIME expires=20991231235959Z hash=b2b:HASH label=$LABEL1
+	id=ID2 created=TIME expires=20980101120000Z scope=mail hash=b2b:HASH label=$LABEL2
+	id=ID3 created=TIME hash=b2b:HASH label=$LABEL3
+	EOF
 '
 
 test_expect_success 'each binds as alice; the scoped one from 127.0.0.1' '
 	for i in 1 2 3; do
-		test "$(bind_rc "$ALICE" "$(cat "$TEST_DIR/pw$i")")" = 0
+		expect_bind 0 "$ALICE" "$(cat "$TEST_DIR/pw$i")"
 	done
 '
 
@@ -115,9 +113,9 @@ test_expect_success 'revoke two ids at once, one typed in upper case' '
 	values "$ALICE" apppwPassword >"$TEST_DIR/left"
 	test "$(wc -l <"$TEST_DIR/left")" = 1
 	grep -q "^id=$(cut -c1-4 "$TEST_DIR/pw2") " "$TEST_DIR/left"
-	test "$(bind_rc "$ALICE" "$(cat "$TEST_DIR/pw1")")" = 49
-	test "$(bind_rc "$ALICE" "$(cat "$TEST_DIR/pw3")")" = 49
-	test "$(bind_rc "$ALICE" "$(cat "$TEST_DIR/pw2")")" = 0
+	expect_bind 49 "$ALICE" "$(cat "$TEST_DIR/pw1")"
+	expect_bind 49 "$ALICE" "$(cat "$TEST_DIR/pw3")"
+	expect_bind 0 "$ALICE" "$(cat "$TEST_DIR/pw2")"
 '
 
 test_expect_success 'the last uses of the revoked ones are gone with them' '
@@ -132,7 +130,7 @@ test_expect_success 'revoke --all; again, an entry without any is no error' '
 	test ! -s "$TEST_DIR/all.out"
 	test "$(cat "$TEST_DIR/all.err")" = "Revoked 1 app password of $ALICE."
 	test -z "$(values "$ALICE" apppwPassword)"
-	test "$(bind_rc "$ALICE" "$(cat "$TEST_DIR/pw2")")" = 49
+	expect_bind 49 "$ALICE" "$(cat "$TEST_DIR/pw2")"
 	admin_apppw revoke --all "$ALICE" >"$TEST_DIR/all.out" 2>"$TEST_DIR/all.err"
 	test ! -s "$TEST_DIR/all.out"
 	test "$(cat "$TEST_DIR/all.err")" = "$ALICE has no app passwords."

@@ -30,7 +30,7 @@ test_expect_success 'setup: alice and carol have two app passwords each' '
 		new_app_password "$u" Phone >>"$TEST_DIR/pw.$(echo "$u" | cut -c5-9)"
 	done
 	test "$(wc -l <"$TEST_DIR/pw.alice")" = 2
-	test "$(bind_rc "$ALICE" "$(head -1 "$TEST_DIR/pw.alice")")" = 0
+	expect_bind 0 "$ALICE" "$(head -1 "$TEST_DIR/pw.alice")"
 	test -n "$(values "$ALICE" apppwLastUsed)"
 '
 
@@ -76,10 +76,10 @@ test_expect_success 'the secret and the records are gone, the flag is FALSE' '
 '
 
 test_expect_success 'the password alone binds again; the app passwords do not' '
-	test "$(bind_rc "$ALICE" "$ALICE_PW")" = 0
-	test "$(bind_rc "$ALICE" "$(head -1 "$TEST_DIR/pw.alice")")" = 49
-	test "$(bind_rc "$ALICE" "$(tail -1 "$TEST_DIR/pw.alice")")" = 49
-	test "$(bind_rc "$ALICE" "$ALICE_PW$(totp "$ALICE_TOTP")")" = 49
+	expect_bind 0 "$ALICE" "$ALICE_PW"
+	expect_bind 49 "$ALICE" "$(head -1 "$TEST_DIR/pw.alice")"
+	expect_bind 49 "$ALICE" "$(tail -1 "$TEST_DIR/pw.alice")"
+	expect_bind 49 "$ALICE" "$ALICE_PW$(totp "$ALICE_TOTP")"
 '
 
 test_expect_success 'disable again: not MFA-enabled, exit 1, nothing changed' '
@@ -98,8 +98,8 @@ test_expect_success 'mfa disable by the admin, for carol' '
 	test "$(values "$CAROL" apppwMFARequired)" = FALSE
 	test -z "$(values "$CAROL" apppwTOTPSecret)"
 	test -z "$(values "$CAROL" apppwPassword)"
-	test "$(bind_rc "$CAROL" "$CAROL_PW")" = 0
-	test "$(bind_rc "$CAROL" "$(head -1 "$TEST_DIR/pw.carol")")" = 49
+	expect_bind 0 "$CAROL" "$CAROL_PW"
+	expect_bind 49 "$CAROL" "$(head -1 "$TEST_DIR/pw.carol")"
 '
 
 test_expect_success 'the admin enrols frank, whose entry lacks apppwUser' '
@@ -128,8 +128,8 @@ test_expect_success 'the admin enrols frank, whose entry lacks apppwUser' '
 	ldif "$FRANK" objectClass | grep -qx "objectClass: apppwUser"
 	test "$(values "$FRANK" apppwMFARequired)" = TRUE
 	test "$(values "$FRANK" apppwTOTPSecret)" = "$(cat "$TEST_DIR/frank.key")"
-	test "$(bind_rc "$FRANK" "$FRANK_PW")" = 49
-	test "$(bind_rc "$FRANK" "$FRANK_PW$(code "$(cat "$TEST_DIR/frank.key")")")" = 0
+	expect_bind 49 "$FRANK" "$FRANK_PW"
+	expect_bind 0 "$FRANK" "$FRANK_PW$(code "$(cat "$TEST_DIR/frank.key")")"
 '
 
 test_expect_success 'frank disables it himself; mfa status shows it off' '

@@ -151,7 +151,7 @@ test_expect_success 'the code for the secret on the screen: MFA is on' '
 	not grep -q "Create an app password now" "$TEST_DIR/screen.gina"
 	test "$(values "$GINA" apppwMFARequired)" = TRUE
 	test "$(values "$GINA" apppwTOTPSecret)" = "$(cat "$TEST_DIR/gina.secret")"
-	test "$(bind_rc "$GINA" "$GINA_PW")" = 49
+	expect_bind 49 "$GINA" "$GINA_PW"
 '
 
 test_expect_success 'step 5 under a terminal: offered, named, shown, and it binds' '
@@ -176,7 +176,7 @@ test_expect_success 'step 5 under a terminal: offered, named, shown, and it bind
 	grep -qx "App password \"Thunderbird\" (id $(cut -c1-4 "$TEST_DIR/hank.pw")) created for $HANK." \
 		"$TEST_DIR/screen.hank"
 	grep -qx "Copy it now: it will not be shown again." "$TEST_DIR/screen.hank"
-	test "$(bind_rc "$HANK" "$(cat "$TEST_DIR/hank.pw")")" = 0
+	expect_bind 0 "$HANK" "$(cat "$TEST_DIR/hank.pw")"
 	test "$(values "$HANK" apppwMFARequired)" = TRUE
 	test "$(values "$HANK" apppwTOTPSecret)" = "$secret"
 '

@@ -39,7 +39,7 @@
 #                         at the end) or disk (under BENCH_DIR)
 #   BENCH_KEEP [0]        1: leave the servers running for another load tool
 #                         ($BENCH_DIR/servers lists them, stop.sh stops them)
-#   BENCH_ACL [1]         the ACLs the README recommends (tests/lib/acl.conf)
+#   BENCH_ACL [1]         the ACLs the README recommends (tools/conf/acl.conf)
 #                         on every server; 0: slapd's default (read for all)
 #   BENCH_SCENARIOS ["a b c40 f40 d e c1 f t w g"]  which ones to run
 #   BENCH_DIR [build/bench/run]  data, configs, logs (wiped at start)
@@ -151,8 +151,8 @@ esac
 # names those two (it is never reached by a bind: userPassword has its own).
 acls() {
 	case $1 in
-	*apppw.so*) sed "s/SUFFIX/$SUFFIX/g" "$ROOT/tests/lib/acl.conf" ;;
-	*) awk -v RS= -v ORS='\n\n' '!/apppwLastUsed/' "$ROOT/tests/lib/acl.conf" |
+	*apppw.so*) sed "s/SUFFIX/$SUFFIX/g" "$ROOT/tools/conf/acl.conf" ;;
+	*) awk -v RS= -v ORS='\n\n' '!/apppwLastUsed/' "$ROOT/tools/conf/acl.conf" |
 		sed "s/SUFFIX/$SUFFIX/g" ;;
 	esac
 }
@@ -485,7 +485,7 @@ echo "apppw bind benchmark: $USERS users per dataset ($((USERS / 2)) MFA-require
 echo "timed scenarios: $PASSES passes of $SLICE s (warm-up ${WARMUP} s, then 0.5 s); d, e: $ROUNDS round(s) over $TOTP_USERS" \
 	"TOTP users in $CHUNKS parts, 10% of each untimed"
 echo "databases: $( [ -n "$SHMDIR" ] && echo tmpfs || echo disk), $( [ "$SYNC" = 1 ] && echo durable commits || echo dbnosync)," \
-	"ACLs: $( [ "$ACL" = 1 ] && echo tests/lib/acl.conf || echo "slapd's default")"
+	"ACLs: $( [ "$ACL" = 1 ] && echo tools/conf/acl.conf || echo "slapd's default")"
 echo
 printf '%-4s %-42s %8s %7s %9s %8s %8s %8s\n' scen description binds seconds \
 	'binds/s' 'p50 us' 'p99 us' 'CPU us'

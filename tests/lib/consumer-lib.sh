@@ -14,7 +14,7 @@ trap 'stop_consumer; cleanup' EXIT
 start_consumer() {
 	if [ ! -f "$CONSUMER_DIR/slapd.conf" ]; then
 		mkdir -p "$CONSUMER_DIR"
-		"$SRC_ROOT/tools/demo/slapd-conf.sh" "$CONSUMER_DIR" "$BASE_DN" \
+		"$SRC_ROOT/tools/conf/slapd-conf.sh" "$CONSUMER_DIR" "$BASE_DN" \
 			"$ADMIN_DN" "$ADMIN_PW" "${1:-}
 syncrepl rid=001 provider=$LDAP_URI type=refreshAndPersist
 	retry=\"1 +\" searchbase=\"$BASE_DN\" bindmethod=simple

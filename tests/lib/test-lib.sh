@@ -106,7 +106,7 @@ bail_out() {
 # after "overlay apppw".
 write_config() {
 	mkdir -p "$TEST_DIR/slapd.d"
-	"$SRC_ROOT/tools/demo/slapd-conf.sh" "$TEST_DIR" "$BASE_DN" "$ADMIN_DN" \
+	"$SRC_ROOT/tools/conf/slapd-conf.sh" "$TEST_DIR" "$BASE_DN" "$ADMIN_DN" \
 		"$ADMIN_PW" "${1:-}" >"$TEST_DIR/slapd.conf"
 }
 
@@ -205,10 +205,35 @@ restart_slapd() {
 	start_slapd
 }
 
-# bind_rc DN PASSWORD [URI]: the result code of a simple bind
-bind_rc() {
-	ldapwhoami -x -H "${3:-$LDAP_URI}" -D "$1" -w "$2" >"$TEST_DIR/bind.out" 2>&1
-	echo $?
+# expect_bind CODE DN PASSWORD [URI]: a simple bind as DN (with ldapwhoami)
+# ends with the LDAP result CODE; if not, says what was expected, what
+# happened and what ldapwhoami said (never the password). ldapwhoami's
+# output stays in $TEST_DIR/bind.out.
+expect_bind() {
+	local want=$1 rc=0
+	ldapwhoami -x -H "${4:-$LDAP_URI}" -D "$2" -w "$3" \
+		>"$TEST_DIR/bind.out" 2>&1 || rc=$?
+	[ "$rc" = "$want" ] && return 0
+	echo "bind as $2: expected result $want, got $rc; ldapwhoami said:"
+	cat "$TEST_DIR/bind.out"
+	return 1
+}
+
+# expect_bind_as DN PASSWORD [URI]: the bind succeeds, and the server says
+# the session is DN's (ldapwhoami prints "dn:DN"); a diff if not
+expect_bind_as() {
+	expect_bind 0 "$@" || return 1
+	printf 'dn:%s\n' "$1" | diff -u - "$TEST_DIR/bind.out" ||
+		{ echo "bind as $1: another identity"; return 1; }
+}
+
+# expect_bind_refused DN PASSWORD [URI]: the bind fails with 49, and the
+# client is told nothing more than "Invalid credentials" (no diagnostic
+# saying what was wrong); a diff if not
+expect_bind_refused() {
+	expect_bind 49 "$@" || return 1
+	echo "ldap_bind: Invalid credentials (49)" | diff -u - "$TEST_DIR/bind.out" ||
+		{ echo "bind as $1: refused, but told more"; return 1; }
 }
 
 # totp SECRET [OFFSET_STEPS [STEP [DIGITS]]]: the code oathtool computes
@@ -238,17 +263,43 @@ values() {
 		sed -n "s/^$2: //p"
 }
 
+# modify_ldif DN add|delete|replace ATTR [VALUE...]: the LDIF of one change
+# of one attribute (delete without a VALUE removes the attribute)
+modify_ldif() {
+	local dn=$1 op=$2 attr=$3 v
+	shift 3
+	printf 'dn: %s\nchangetype: modify\n%s: %s\n' "$dn" "$op" "$attr"
+	for v; do
+		printf '%s: %s\n' "$attr" "$v"
+	done
+}
+
+# modify_as BINDDN BINDPW DN add|delete|replace ATTR [VALUE...]: that
+# change with ldapmodify, bound as BINDDN; ldapmodify's exit status
+modify_as() {
+	local binddn=$1 bindpw=$2
+	shift 2
+	modify_ldif "$@" | ldapmodify -x -H "$LDAP_URI" -D "$binddn" -w "$bindpw"
+}
+
+# admin_modify DN add|delete|replace ATTR [VALUE...]: the same, as rootdn
+admin_modify() {
+	modify_as "$ADMIN_DN" "$ADMIN_PW" "$@"
+}
+
+# set_password DN PASSWORD [AS_DN AS_PASSWORD]: replace DN's userPassword
+# with ldapmodify, as rootdn or as AS_DN
+set_password() {
+	modify_as "${3:-$ADMIN_DN}" "${4:-$ADMIN_PW}" "$1" replace userPassword "$2"
+}
+
 # new_app_password DN LABEL [FIELDS]: add an app password as rootdn with
 # the documented request form; prints the password
 new_app_password() {
 	local pw
 	pw=$(app_password_string)
-	as_admin ldapmodify >/dev/null <<EOF || return 1
-dn: $1
-changetype: modify
-add: apppwPassword
-apppwPassword: ${3:+$3 }password=$pw label=$2
-EOF
+	admin_modify "$1" add apppwPassword "${3:+$3 }password=$pw label=$2" \
+		>/dev/null || return 1
 	echo "$pw"
 }
 
@@ -322,10 +373,63 @@ ldif_plain() {
 	done
 }
 
+# normalize_records [ID|PASSWORD...]: app password records and last uses
+# on standard input (one value a line, or LDIF), with what changes from run
+# to run named, for diff -u against a fixed expectation:
+#   id=k7fq created=20261124184100Z hash=b2b$<22>$<43> label=Phone
+#   k7fq 20261124185000Z
+# become, when k7fq is the id of the first argument (an app password or
+# its id: its first four characters),
+#   id=ID1 created=TIME hash=b2b:HASH label=Phone
+#   ID1 TIME
+# A hash becomes KIND:HASH only when its salt and digest have the right
+# lengths; anything malformed is left as it is, for the diff to show.
+# Expiry times are kept: the tests choose them.
+normalize_records() {
+	local script= i=0 a b64='[A-Za-z0-9+/]'
+	for a; do
+		i=$((i + 1))
+		script="$script
+			s/(^|: )id=${a:0:4} /\1id=ID$i /
+			s/^(apppwLastUsed: )?${a:0:4} ([0-9]{14}Z)\$/\1ID$i \2/"
+	done
+	sed -E "$script
+		s/ created=[0-9]{14}Z / created=TIME /
+		s| hash=(b2bk?)\\\$$b64{22}\\\$$b64{43} | hash=\1:HASH |
+		s/^((apppwLastUsed: )?[0-9A-Za-z]+) [0-9]{14}Z\$/\1 TIME/"
+}
+
+# expect_values DN ATTR [ID|PASSWORD...]: DN's values of ATTR, read as
+# rootdn, through normalize_records with the IDs, are the lines on
+# standard input; a diff if not
+expect_values() {
+	local dn=$1 attr=$2
+	shift 2
+	cat >"$TEST_DIR/values.expected"
+	ldif "$dn" "$attr" | ldif_plain | sed -n "s/^$attr: //p" |
+		normalize_records "$@" >"$TEST_DIR/values.read"
+	diff -u "$TEST_DIR/values.expected" "$TEST_DIR/values.read"
+}
+
 # overlay_ldif [ATTRS...]: the overlay's cn=config entry as LDIF
 OVERLAY_CONFIG_DN="olcOverlay={0}apppw,olcDatabase={1}mdb,cn=config"
 overlay_ldif() {
 	as_config ldapsearch -LLL -o ldif-wrap=no -b "$OVERLAY_CONFIG_DN" -s base "$@"
+}
+
+# expect_config ATTR [VALUE...]: the overlay's cn=config entry holds ATTR
+# with exactly these values, in this order (none: ATTR is absent); a diff
+# against what it holds if not
+expect_config() {
+	local attr=$1 v
+	shift
+	{
+		printf 'dn: %s\n' "$OVERLAY_CONFIG_DN"
+		for v; do printf '%s: %s\n' "$attr" "$v"; done
+		echo
+	} >"$TEST_DIR/config.expected"
+	overlay_ldif "$attr" >"$TEST_DIR/config.read" || return 1
+	diff -u "$TEST_DIR/config.expected" "$TEST_DIR/config.read"
 }
 
 # config_set ATTR VALUE: replace one setting of the overlay through cn=config

@@ -9,7 +9,9 @@
 # Everything lives in RUN_DIR (default: run/ in the checkout): the
 # configuration as cn=config (run/slapd.d, so runtime changes persist), the
 # database, the ldapi socket, the log (run/slapd.log) and run/demo.env.
-# The directory is seeded once; later runs serve what is there.
+# The directory is seeded once; later runs serve what is there. demo.env
+# appears, or changes, at once and complete, when the server answers: a
+# script may wait for it, then source it.
 set -eu
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -54,7 +56,7 @@ seed() {
 
 	mkdir -p "$RUN_DIR/slapd.d"
 	conf="$RUN_DIR/slapd.conf"
-	"$top/tools/demo/slapd-conf.sh" "$RUN_DIR" "$BASE_DN" "cn=admin,$BASE_DN" \
+	"$top/tools/conf/slapd-conf.sh" "$RUN_DIR" "$BASE_DN" "cn=admin,$BASE_DN" \
 		"$admin_pw" >"$conf"
 	slaptest -Q -u -f "$conf" || die "slaptest refused $conf"
 	slapadd -q -f "$conf" -b "$BASE_DN" <<EOF || die "slapadd failed"
@@ -101,7 +103,10 @@ EOF
 	# cn=config is the configuration from now on
 	rm -f "$conf"
 
-	cat >"$RUN_DIR/demo.env" <<EOF
+	# demo.env is written once the app password is made, by the server;
+	# until then the seeded values wait in seed.env, which only this
+	# script reads
+	write_env "$RUN_DIR/seed.env" <<EOF
 LDAP_URI='ldap://127.0.0.1:$PORT'
 LDAPI_URI='$(ldapi_uri)'
 BASE_DN='$BASE_DN'
@@ -116,22 +121,41 @@ PLAIN_USER_PW='$plain_pw'
 NEW_USER_DN='uid=dave,$PEOPLE'
 NEW_USER_PW='$new_pw'
 EOF
-	chmod 600 "$RUN_DIR/demo.env"
 }
 
-# The app password is made by the server, through the tool, by the admin:
-# a TOTP code used here would be refused as a replay to whoever tries it
-# next within the same 30 seconds.
-seed_app_password() {
-	local pw
-	# shellcheck disable=SC1091
-	. "$RUN_DIR/demo.env"
-	[ -z "$MFA_USER_APP_PASSWORD" ] || return 0
-	pw=$("$APPPW" -x -H "$LDAP_URI" -D "$ADMIN_DN" -w "$ADMIN_PW" \
-		create --label "Demo mail app" "$MFA_USER_DN" 2>/dev/null) ||
-		die "could not create the demo app password"
-	sed -i "s/^MFA_USER_APP_PASSWORD=.*/MFA_USER_APP_PASSWORD='$pw'/" \
-		"$RUN_DIR/demo.env"
+# write_env FILE: standard input becomes FILE, mode 0600, at once: it is
+# written to a temporary file in the same directory, then renamed, so that
+# a reader finds the old FILE, or none, or the whole new one
+write_env() {
+	local tmp
+	tmp=$(mktemp "$1.XXXXXX") || die "cannot write $1"
+	if ! cat >"$tmp"; then
+		rm -f "$tmp"
+		die "cannot write $1"
+	fi
+	mv -f "$tmp" "$1"
+}
+
+# finish_env URI: write run/demo.env with every value in it: the URI
+# served now, and the app password. That is made by the server, through
+# the tool, by the admin (a TOTP code used here would be refused as a
+# replay to whoever tries it next within the same 30 seconds). A first
+# start takes the seeded values from seed.env; later ones keep demo.env's.
+finish_env() {
+	local from=$RUN_DIR/demo.env pw
+	[ -f "$from" ] || from=$RUN_DIR/seed.env
+	# shellcheck disable=SC1090
+	. "$from"
+	pw=$MFA_USER_APP_PASSWORD
+	if [ -z "$pw" ]; then
+		pw=$("$APPPW" -x -H "$1" -D "$ADMIN_DN" -w "$ADMIN_PW" \
+			create --label "Demo mail app" "$MFA_USER_DN" 2>/dev/null) ||
+			die "could not create the demo app password"
+	fi
+	sed "s|^LDAP_URI=.*|LDAP_URI='$1'|
+		s|^MFA_USER_APP_PASSWORD=.*|MFA_USER_APP_PASSWORD='$pw'|" "$from" |
+		write_env "$RUN_DIR/demo.env"
+	rm -f "$RUN_DIR/seed.env"
 }
 
 start_server() {
@@ -142,7 +166,6 @@ start_server() {
 	[ -x "$APPPW" ] && [ -f "$top/build/apppw.so" ] || die "run 'make' first"
 	[ -f "$RUN_DIR/slapd.d/cn=config.ldif" ] || seed
 	uri="ldap://127.0.0.1:$PORT"
-	sed -i "s|^LDAP_URI=.*|LDAP_URI='$uri'|" "$RUN_DIR/demo.env"
 	/usr/sbin/slapd -F "$RUN_DIR/slapd.d" -h "$uri $(ldapi_uri)" \
 		-d stats >>"$RUN_DIR/slapd.log" 2>&1 &
 	echo $! >"$RUN_DIR/slapd.pid.start"
@@ -156,7 +179,7 @@ start_server() {
 		i=$((i + 1))
 	done
 	rm -f "$RUN_DIR/slapd.pid.start"
-	seed_app_password
+	finish_env "$uri"
 }
 
 print_help() {

@@ -1,6 +1,8 @@
 #!/bin/sh
 # Write a slapd.conf for one back-mdb database with the apppw overlay and
-# the ACLs the README recommends. Used by the demo and by the tests.
+# the ACLs the README recommends (acl.conf, next to this script). The one
+# configuration the demo (tools/demo), the tests (tests/lib) and the
+# benchmark (the ACLs) share; none of them reads the others' files.
 #
 # usage: slapd-conf.sh DIR SUFFIX ROOTDN ROOTPW [DIRECTIVES [GLOBAL]]
 #   DIR         holds the database (DIR/db) and the pid file
@@ -8,7 +10,8 @@
 #   GLOBAL      global directives, after the modules are loaded
 set -eu
 dir=$1 suffix=$2 rootdn=$3 rootpw=$4 directives=${5:-} global=${6:-}
-top=$(cd "$(dirname "$0")/../.." && pwd)
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
 
 mkdir -p "$dir/db"
 cat <<CONF
@@ -41,4 +44,4 @@ overlay apppw
 $directives
 
 CONF
-sed "s/SUFFIX/$suffix/g" "$top/tests/lib/acl.conf"
+sed "s/SUFFIX/$suffix/g" "$here/acl.conf"
