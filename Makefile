@@ -25,7 +25,8 @@ OID_H		:= $(GEN)/apppw_oid.h
 ALL_CFLAGS	:= $(CFLAGS) $(WARNINGS) -std=gnu99 -fPIC -D_GNU_SOURCE \
 		   -D_FILE_OFFSET_BITS=64 -MMD -MP -Ilib -I$(GEN)
 SLAPD_CFLAGS	:= -I$(OLSRC)/include -I$(OLSRC)/servers/slapd
-LIBS		:= -lsodium -loath -pthread
+# what lib/ links against
+LIBS		:= -llber -lsodium -loath -pthread
 
 # lib/: slapd-free code shared by the module, the tool, the unit tests and
 # the benchmark
@@ -107,10 +108,10 @@ $(BUILD)/overlay/apppw.o: overlay/apppw.c $(OLVERSION) | $(OID_H)
 
 # No -Wl,-z,defs: slap_* and lutil_* resolve from the slapd binary.
 $(MODULE): $(BUILD)/overlay/apppw.o $(LIB_OBJ)
-	$(CC) $(ALL_CFLAGS) -shared -o $@ $^ -lldap -llber $(LIBS)
+	$(CC) $(ALL_CFLAGS) -shared -o $@ $^ -lldap $(LIBS)
 
 $(TOOL): $(TOOL_OBJ) $(LIB_OBJ)
-	$(CC) $(ALL_CFLAGS) -o $@ $^ -lldap -llber -lqrencode $(LIBS)
+	$(CC) $(ALL_CFLAGS) -o $@ $^ -lldap -lqrencode $(LIBS)
 
 $(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJ) | $(OID_H)
 	@mkdir -p $(@D)
