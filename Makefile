@@ -34,7 +34,7 @@ LIB_SRC		:= $(wildcard lib/*.c)
 LIB_OBJ		:= $(LIB_SRC:%.c=$(BUILD)/%.o)
 MODULE		:= $(BUILD)/apppw.so
 TOOL		:= $(BUILD)/apppw
-TOOL_SRC	:= tools/apppw.c
+TOOL_SRC	:= $(wildcard tools/apppw/*.c)
 TOOL_OBJ	:= $(TOOL_SRC:%.c=$(BUILD)/%.o)
 UNIT_TESTS	:= $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/t-*.c))
 
