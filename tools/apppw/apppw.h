@@ -64,9 +64,10 @@ extern const struct command cmd_create, cmd_list, cmd_revoke,
 	cmd_mfa_enroll, cmd_mfa_status, cmd_mfa_disable;
 
 /* main.c: a command's arguments. next_option() is getopt_long() over the
- * command's arguments (argv[0] is the command), ending the tool on a usage
- * error. The values of a command's long options start at OPT_COMMAND,
- * clear of the letters of short options. */
+ * command's arguments (argv[0] is the command), taking the connection
+ * options wherever they stand and ending the tool on a usage error. The
+ * values of a command's long options start at OPT_COMMAND, clear of the
+ * connection options' letters. */
 #define OPT_COMMAND	256
 int next_option( int argc, char **argv, const struct option *longopts );
 /* The optional DN after the options, and nothing more. */

@@ -4,9 +4,9 @@
  * authenticator app, verify a code, receive an app password) and for what
  * an administrator does with app passwords. See apppw(1).
  *
- * This file reads the connection options, hands the rest to the command
- * named, connects, binds, finds the entry the command works on, and runs
- * the command.
+ * This file reads the options, those of the connection wherever they
+ * stand, hands the rest to the command named, connects, binds, finds the
+ * entry the command works on, and runs the command.
  */
 
 #include <stdio.h>
@@ -20,6 +20,7 @@
 static const char usage_text[] =
 "usage: apppw [-vxZ[Z]] [-H URI] [-D binddn] [-w passwd | -W | -y file]\n"
 "             [-Y mech] command [args]\n"
+"       apppw help | -h | --help\n"
 "\n"
 "commands:\n"
 "  create --label LABEL [--expires WHEN] [--scope NAME] [DN]\n"
@@ -36,7 +37,7 @@ static const char usage_text[] =
 "  WHEN is 20271231235959Z, 2027-12-31 (end of that day, UTC), or 12h, 90d, 4w\n"
 "  from now. CODE \"-\" reads the code from standard input.\n"
 "\n"
-"options:\n"
+"options, before the command or among its arguments:\n"
 "  -H URI     the LDAP server (default: URI in ldap.conf)\n"
 "  -D binddn  bind as binddn; the password is asked for unless -w or -y\n"
 "  -w passwd  the password (with MFA on: the password followed by a code)\n"
@@ -51,6 +52,7 @@ static const char usage_text[] =
 "exit status: 0 success, 1 the operation failed, 2 usage error,\n"
 "  3 could not connect or bind, 4 local error (file, terminal, memory)\n";
 
+/* the connection options, taken by main() and next_option() alike */
 #define CONNECTION_OPTIONS	"H:D:w:Wy:xY:Zvh"
 
 static struct session session;
@@ -58,11 +60,12 @@ static const char *pwfile;
 static int sources;		/* how many of -w, -W, -y */
 static int prompt;		/* ask for the password */
 
+/* Asked for, the usage is the output. */
 static void
-usage( void )
+help( void )
 {
-	fputs( usage_text, stderr );
-	exit( EXIT_USAGE );
+	fputs( usage_text, stdout );
+	exit( fflush( stdout ) == 0 ? EXIT_OK : EXIT_LOCAL );
 }
 
 /* getopt's ':' (a value missing) or '?' (an unknown option), at argv[optind - 1] */
@@ -81,6 +84,13 @@ option_error( int c, char **argv )
 		usage_error( "unknown option -%c", optopt );
 	}
 	usage_error( "unknown option %s", arg );
+}
+
+static int
+is_connection_option( int c )
+{
+	return c > 0 && c < OPT_COMMAND && c != ':' &&
+		strchr( CONNECTION_OPTIONS, c ) != NULL;
 }
 
 static void
@@ -128,7 +138,7 @@ connection_option( int c, char *arg )
 		verbose = 1;
 		break;
 	case 'h':
-		usage();
+		help();
 	}
 }
 
@@ -155,15 +165,42 @@ check_connection_options( void )
 	}
 }
 
+/* A command's long options and --help, made once per command. */
+static const struct option *
+with_help( const struct option *longopts )
+{
+	static const struct option *made_for;
+	static struct option *all;
+	size_t n;
+
+	if ( made_for != longopts ) {
+		for ( n = 0; longopts[n].name; n++ )
+			;
+		all = xrealloc( all, ( n + 2 ) * sizeof( *all ) );
+		memcpy( all, longopts, n * sizeof( *all ) );
+		all[n] = (struct option){ "help", no_argument, NULL, 'h' };
+		all[n + 1] = (struct option){ NULL, 0, NULL, 0 };
+		made_for = longopts;
+	}
+	return all;
+}
+
 int
 next_option( int argc, char **argv, const struct option *longopts )
 {
-	int c = getopt_long( argc, argv, ":", longopts, NULL );
+	int c;
 
-	if ( c == ':' || c == '?' ) {
-		option_error( c, argv );
+	while ( ( c = getopt_long( argc, argv, ":" CONNECTION_OPTIONS,
+			with_help( longopts ), NULL ) ) != -1 ) {
+		if ( c == ':' || c == '?' ) {
+			option_error( c, argv );
+		}
+		if ( !is_connection_option( c ) ) {
+			return c;
+		}
+		connection_option( c, optarg );
 	}
-	return c;
+	return -1;
 }
 
 void
@@ -202,6 +239,9 @@ parse_command( int argc, char **argv )
 
 	if ( argc == 0 ) {
 		usage_error( "no command given" );
+	}
+	if ( strcmp( argv[0], "help" ) == 0 ) {
+		help();
 	}
 	for ( c = commands; *c; c++ ) {
 		if ( strcmp( argv[0], (*c)->word ) != 0 ) {
@@ -283,12 +323,17 @@ read_password( struct session *s )
 int
 main( int argc, char *argv[] )
 {
+	static const struct option help_option[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
 	const struct command *cmd;
 	int c, rc;
 
 	atexit( wipe_password );
 	/* "+": the options before the command stop at its name */
-	while ( ( c = getopt( argc, argv, "+:" CONNECTION_OPTIONS ) ) != -1 ) {
+	while ( ( c = getopt_long( argc, argv, "+:" CONNECTION_OPTIONS,
+			help_option, NULL ) ) != -1 ) {
 		if ( c == ':' || c == '?' ) {
 			option_error( c, argv );
 		}
