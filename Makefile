@@ -37,6 +37,8 @@ TOOL		:= $(BUILD)/apppw
 TOOL_SRC	:= $(wildcard tools/apppw/*.c)
 TOOL_OBJ	:= $(TOOL_SRC:%.c=$(BUILD)/%.o)
 UNIT_TESTS	:= $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/t-*.c))
+# the scenarios' maker and reader of the create operation's values
+CREATE_CODEC	:= $(BUILD)/tests/create-codec
 
 # install paths, as Debian's slapd packages lay them out
 DESTDIR		?=
@@ -117,6 +119,10 @@ $(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJ) | $(OID_H)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -Itests/unit -o $@ $< $(LIB_OBJ) $(LIBS)
 
+$(CREATE_CODEC): tests/lib/create-codec.c $(LIB_OBJ) | $(OID_H)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB_OBJ) $(LIBS)
+
 schema/apppw.ldif: schema/apppw.schema schema/schema2ldif.sh
 	schema/schema2ldif.sh apppw <schema/apppw.schema >$@.tmp && mv $@.tmp $@
 
@@ -129,7 +135,7 @@ start: all
 stop:
 	tools/demo/demo.sh stop
 
-check: all $(UNIT_TESTS)
+check: all $(UNIT_TESTS) $(CREATE_CODEC)
 	prove -j$(JOBS) --exec '' $(UNIT_TESTS) tests/t[0-9]*.sh
 
 bench: all bench-tools
