@@ -25,7 +25,8 @@ OID_H		:= $(GEN)/apppw_oid.h
 ALL_CFLAGS	:= $(CFLAGS) $(WARNINGS) -std=gnu99 -fPIC -D_GNU_SOURCE \
 		   -D_FILE_OFFSET_BITS=64 -MMD -MP -Ilib -I$(GEN)
 SLAPD_CFLAGS	:= -I$(OLSRC)/include -I$(OLSRC)/servers/slapd
-LIBS		:= -lsodium -loath -pthread
+# what lib/ links against
+LIBS		:= -llber -lsodium -loath -pthread
 
 # lib/: slapd-free code shared by the module, the tool, the unit tests and
 # the benchmark
@@ -33,9 +34,11 @@ LIB_SRC		:= $(wildcard lib/*.c)
 LIB_OBJ		:= $(LIB_SRC:%.c=$(BUILD)/%.o)
 MODULE		:= $(BUILD)/apppw.so
 TOOL		:= $(BUILD)/apppw
-TOOL_SRC	:= tools/apppw.c
+TOOL_SRC	:= $(wildcard tools/apppw/*.c)
 TOOL_OBJ	:= $(TOOL_SRC:%.c=$(BUILD)/%.o)
 UNIT_TESTS	:= $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/t-*.c))
+# the scenarios' maker and reader of the create operation's values
+CREATE_CODEC	:= $(BUILD)/tests/create-codec
 
 # install paths, as Debian's slapd packages lay them out
 DESTDIR		?=
@@ -107,14 +110,18 @@ $(BUILD)/overlay/apppw.o: overlay/apppw.c $(OLVERSION) | $(OID_H)
 
 # No -Wl,-z,defs: slap_* and lutil_* resolve from the slapd binary.
 $(MODULE): $(BUILD)/overlay/apppw.o $(LIB_OBJ)
-	$(CC) $(ALL_CFLAGS) -shared -o $@ $^ -lldap -llber $(LIBS)
+	$(CC) $(ALL_CFLAGS) -shared -o $@ $^ -lldap $(LIBS)
 
 $(TOOL): $(TOOL_OBJ) $(LIB_OBJ)
-	$(CC) $(ALL_CFLAGS) -o $@ $^ -lldap -llber -lqrencode $(LIBS)
+	$(CC) $(ALL_CFLAGS) -o $@ $^ -lldap -lqrencode $(LIBS)
 
 $(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJ) | $(OID_H)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -Itests/unit -o $@ $< $(LIB_OBJ) $(LIBS)
+
+$(CREATE_CODEC): tests/lib/create-codec.c $(LIB_OBJ) | $(OID_H)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB_OBJ) $(LIBS)
 
 schema/apppw.ldif: schema/apppw.schema schema/schema2ldif.sh
 	schema/schema2ldif.sh apppw <schema/apppw.schema >$@.tmp && mv $@.tmp $@
@@ -128,7 +135,7 @@ start: all
 stop:
 	tools/demo/demo.sh stop
 
-check: all $(UNIT_TESTS)
+check: all $(UNIT_TESTS) $(CREATE_CODEC)
 	prove -j$(JOBS) --exec '' $(UNIT_TESTS) tests/t[0-9]*.sh
 
 bench: all bench-tools

@@ -76,19 +76,27 @@ test_expect_success 'usage errors: exit 2, a message, nothing on stdout (transcr
 	mfa enroll --issuer a:b
 	mfa status extra uid=a,dc=x
 	mfa disable --all
+	--bogus list
+	list -Q
+	list --format tsv -H
+	create --label X -ZZZ
+	create -w secret --label X
+	list -x -Y EXTERNAL
+	create -D cn=x -w a --label X -W
+	-Z list -Z -Z
 	EOF
 	diff -u "$GOLDEN/t0310-usage.out" "$TEST_DIR/usage.out"
 '
 
-test_expect_success '-h: the usage on stderr, exit 2' '
-	run_tool 2 -h
-	test ! -s "$TEST_DIR/tool.out"
-	head -1 "$TEST_DIR/tool.err" | grep -q "^usage: apppw "
+test_expect_success '-h: the usage on stdout, exit 0 (asked for, it is no error)' '
+	run_tool 0 -h
+	test ! -s "$TEST_DIR/tool.err"
+	head -1 "$TEST_DIR/tool.out" | grep -q "^usage: apppw "
 	for c in "create --label LABEL" "list \[--format table|tsv|json\]" \
 		"revoke ID" "revoke --all" "mfa enroll" "mfa status" "mfa disable"; do
-		grep -q "^  $c" "$TEST_DIR/tool.err"
+		grep -q "^  $c" "$TEST_DIR/tool.out"
 	done
-	grep -q "exit status: 0 success, 1 the operation failed, 2 usage error," "$TEST_DIR/tool.err"
+	grep -q "exit status: 0 success, 1 the operation failed, 2 usage error," "$TEST_DIR/tool.out"
 '
 
 test_expect_success 'bound anonymously, without a DN: usage error (2)' '

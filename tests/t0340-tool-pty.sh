@@ -181,4 +181,21 @@ test_expect_success 'step 5 under a terminal: offered, named, shown, and it bind
 	test "$(values "$HANK" apppwTOTPSecret)" = "$secret"
 '
 
+test_expect_success 'as people type it: apppw create -H URI -D DN -W --label X' '
+	secret=$(values "$HANK" apppwTOTPSecret)
+	# step 5 used the code of this step: the next code is of a later one
+	echo $(( $(date +%s) / 30 )) >"$TEST_DIR/last-step.$secret"
+	start_pane hank2 "$BUILD/apppw create -H $LDAP_URI -D $HANK -W --label Phone -x"
+	wait_for hank2 "Password for $HANK:"
+	t send-keys -t hank2 -l "$HANK_PW$(code "$secret")"
+	t send-keys -t hank2 Enter
+	wait_for hank2 "[exit 0]"
+	grep -E "^[0-9a-hjkmnp-tv-z]{4}(-[0-9a-hjkmnp-tv-z]{4}){4}\$" "$TEST_DIR/screen.hank2" \
+		>"$TEST_DIR/hank2.pw"
+	test "$(wc -l <"$TEST_DIR/hank2.pw")" = 1
+	grep -qx "App password \"Phone\" (id $(cut -c1-4 "$TEST_DIR/hank2.pw")) created for $HANK." \
+		"$TEST_DIR/screen.hank2"
+	test "$(bind_rc "$HANK" "$(cat "$TEST_DIR/hank2.pw")")" = 0
+'
+
 test_done

@@ -442,52 +442,27 @@ config_set() {
 	EOF
 }
 
-# ber_len N: the hex of a BER definite length
-ber_len() {
-	if [ "$1" -lt 128 ]; then
-		printf '%02x' "$1"
-	elif [ "$1" -lt 256 ]; then
-		printf '81%02x' "$1"
-	else
-		printf '82%04x' "$1"
-	fi
-}
-
-# ber_str TAG STRING: the hex of a primitive element holding STRING's bytes
-ber_str() {
-	local hex
-	hex=$(printf %s "$2" | xxd -p | tr -d '\n')
-	printf '%s%s%s' "$1" "$(ber_len $(( ${#hex} / 2 )))" "$hex"
-}
+# CREATE_CODEC: makes and reads the create extended operation's values
+# (lib/apppw_proto.h) with the library's codec; built by make check from
+# tests/lib/create-codec.c
+CREATE_CODEC="$BUILD/tests/create-codec"
 
 # create_request [target=DN] [label=LABEL] [expires=TIME] [scope=NAME]:
-# the base64 requestValue of the create extended operation
-# (lib/apppw_proto.h), fields in that order, each one optional here so
-# that malformed requests can be made too
+# the base64 requestValue of the create extended operation, fields in the
+# order given, each one optional here so that malformed requests can be
+# made too
 create_request() {
-	local body= arg
-	for arg in "$@"; do
-		case $arg in
-		target=*)	body=$body$(ber_str 80 "${arg#target=}") ;;
-		label=*)	body=$body$(ber_str 81 "${arg#label=}") ;;
-		expires=*)	body=$body$(ber_str 82 "${arg#expires=}") ;;
-		scope=*)	body=$body$(ber_str 83 "${arg#scope=}") ;;
-		*)		echo "create_request: $arg?" >&2; return 1 ;;
-		esac
-	done
-	printf '30%s%s' "$(ber_len $(( ${#body} / 2 )))" "$body" |
-		xxd -r -p | base64 -w0
+	"$CREATE_CODEC" request "$@"
 }
 
 # CREATE_OID: the create extended operation's OID, from the schema
-CREATE_OID="$(sed -n 's/^objectidentifier[ 	]*apppwOID[ 	]*//p' \
-	"$SRC_ROOT/schema/apppw.schema").3.1"
+CREATE_OID=$("$CREATE_CODEC" oid)
 
 # create_app_password BINDDN BINDPW [REQUEST FIELDS]: run the create
 # extended operation with ldapexop; on success, prints "ID PASSWORD" from
 # the response; on failure, ldapexop's output and its exit status
 create_app_password() {
-	local dn=$1 pw=$2 out rc hex
+	local dn=$1 pw=$2 out rc
 	shift 2
 	out=$(ldapexop -x -H "$LDAP_URI" -D "$dn" -w "$pw" \
 		"$CREATE_OID::$(create_request "$@")" 2>&1) && rc=0 || rc=$?
@@ -495,14 +470,8 @@ create_app_password() {
 		printf '%s\n' "$out"
 		return "$rc"
 	fi
-	# SEQUENCE { [0] id, [1] password }, short lengths
-	hex=$(printf '%s\n' "$out" | sed -n 's/^data:: //p' | base64 -d | xxd -p |
-		tr -d '\n')
-	case $hex in
-	30??8004????????8114*) ;;
-	*)	echo "create_app_password: unexpected response: $out" >&2
-		return 1 ;;
-	esac
-	printf '%s %s\n' "$(echo "${hex:8:8}" | xxd -r -p)" \
-		"$(echo "${hex:20:40}" | xxd -r -p)"
+	printf '%s\n' "$out" | sed -n 's/^data:: //p' | "$CREATE_CODEC" response || {
+		echo "create_app_password: unexpected response: $out" >&2
+		return 1
+	}
 }

@@ -1,0 +1,178 @@
+/* create-codec.c - the create operation's values for the shell scenarios,
+ * in base64 as ldapexop takes and prints them
+ *
+ *	create-codec oid
+ *		the operation's OID
+ *	create-codec request [target=DN] [label=LABEL] [expires=TIME] [scope=NAME]
+ *		the requestValue
+ *	create-codec response
+ *		"ID PASSWORD" from the responseValue on standard input
+ *
+ * A request that the library's encoder can express (a label, and each
+ * field at most once, in the order of apppw_proto.h) is made by it, as the
+ * tool makes it. The scenarios also send requests that the server must
+ * refuse: a label missing, fields out of order or twice. Those are written
+ * element by element, in the order given.
+ *
+ * Exit status: 0, 1 a response that is none, 2 usage.
+ */
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <lber.h>
+#include <sodium.h>
+
+#include "apppw_create.h"
+#include "apppw_proto.h"
+#include "apppw_secret.h"
+
+#define VARIANT		sodium_base64_VARIANT_ORIGINAL
+#define FIELDS_MAX	16
+
+static const struct {
+	const char	*name;
+	ber_tag_t	tag;
+} fields[] = {
+	/* in the order the request takes them */
+	{ "target", APPPW_TAG_TARGET },
+	{ "label", APPPW_TAG_LABEL },
+	{ "expires", APPPW_TAG_EXPIRES },
+	{ "scope", APPPW_TAG_SCOPE },
+};
+#define NFIELDS		( sizeof( fields ) / sizeof( fields[0] ) )
+
+static void __attribute__(( noreturn ))
+usage( void )
+{
+	fputs( "usage: create-codec oid | request [target=DN] [label=LABEL] "
+		"[expires=TIME] [scope=NAME] | response\n", stderr );
+	exit( 2 );
+}
+
+static void
+print_base64( const struct berval *bv )
+{
+	size_t len = sodium_base64_ENCODED_LEN( bv->bv_len, VARIANT );
+	char *b64 = malloc( len );
+
+	if ( b64 == NULL ) {
+		perror( "create-codec" );
+		exit( 2 );
+	}
+	sodium_bin2base64( b64, len, (const unsigned char *)bv->bv_val,
+		bv->bv_len, VARIANT );
+	puts( b64 );
+	free( b64 );
+}
+
+/* Fields as given, each "name=value": where the encoder would refuse them
+ * or write them otherwise, element by element. */
+static int
+request( int argc, char **argv )
+{
+	struct apppw_create_request req;
+	struct berval *out = NULL, *slot[NFIELDS], val[FIELDS_MAX];
+	ber_tag_t tags[FIELDS_MAX];
+	BerElement *ber;
+	size_t f, len, last = 0;
+	int i, in_order = 1;
+
+	if ( argc > FIELDS_MAX ) {
+		usage();
+	}
+	memset( &req, 0, sizeof( req ) );
+	slot[0] = &req.target;
+	slot[1] = &req.label;
+	slot[2] = &req.expires;
+	slot[3] = &req.scope;
+	for ( i = 0; i < argc; i++ ) {
+		for ( f = 0; f < NFIELDS; f++ ) {
+			len = strlen( fields[f].name );
+			if ( strncmp( argv[i], fields[f].name, len ) == 0 &&
+					argv[i][len] == '=' ) {
+				break;
+			}
+		}
+		if ( f == NFIELDS ) {
+			fprintf( stderr, "create-codec: %s?\n", argv[i] );
+			usage();
+		}
+		ber_str2bv( argv[i] + len + 1, 0, 0, &val[i] );
+		tags[i] = fields[f].tag;
+		if ( i > 0 && f <= last ) {
+			in_order = 0;
+		}
+		last = f;
+		*slot[f] = val[i];
+	}
+
+	if ( in_order && req.label.bv_val != NULL ) {
+		if ( apppw_create_request_encode( &req, &out ) != 0 ) {
+			fputs( "create-codec: cannot encode the request\n", stderr );
+			return 2;
+		}
+	} else {
+		if ( ( ber = ber_alloc_t( LBER_USE_DER ) ) == NULL ||
+				ber_printf( ber, "{" ) < 0 ) {
+			fputs( "create-codec: cannot encode the request\n", stderr );
+			return 2;
+		}
+		for ( i = 0; i < argc && ber_printf( ber, "tO", tags[i], &val[i] ) >= 0; i++ )
+			;
+		if ( i < argc || ber_printf( ber, "}" ) < 0 ||
+				ber_flatten( ber, &out ) < 0 ) {
+			fputs( "create-codec: cannot encode the request\n", stderr );
+			ber_free( ber, 1 );
+			return 2;
+		}
+		ber_free( ber, 1 );
+	}
+	print_base64( out );
+	ber_bvfree( out );
+	return 0;
+}
+
+static int
+response( void )
+{
+	char b64[1024], norm[APPPW_PASSWORD_LEN + 1];
+	unsigned char bin[sizeof( b64 )];
+	size_t len, binlen;
+	struct berval bv;
+
+	len = fread( b64, 1, sizeof( b64 ), stdin );
+	if ( len == sizeof( b64 ) || sodium_base642bin( bin, sizeof( bin ), b64,
+			len, " \r\n", &binlen, NULL, VARIANT ) != 0 ) {
+		fputs( "create-codec: the response is not base64\n", stderr );
+		return 1;
+	}
+	bv.bv_val = (char *)bin;
+	bv.bv_len = binlen;
+	if ( apppw_create_response_decode( &bv, norm ) != 0 ) {
+		fputs( "create-codec: not a create response\n", stderr );
+		return 1;
+	}
+	printf( "%.*s %s\n", APPPW_ID_LEN, norm, norm );
+	return 0;
+}
+
+int
+main( int argc, char **argv )
+{
+	if ( argc < 2 || apppw_secret_init() != 0 ) {
+		usage();
+	}
+	if ( strcmp( argv[1], "oid" ) == 0 && argc == 2 ) {
+		puts( APPPW_OID_EXOP_CREATE );
+		return 0;
+	}
+	if ( strcmp( argv[1], "request" ) == 0 ) {
+		return request( argc - 2, argv + 2 );
+	}
+	if ( strcmp( argv[1], "response" ) == 0 && argc == 2 ) {
+		return response();
+	}
+	usage();
+}

@@ -1,0 +1,298 @@
+/* list.c - apppw list: an entry's app passwords, as a table, TSV or JSON */
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <ldap.h>
+
+#include "apppw.h"
+#include "apppw_proto.h"
+#include "apppw_record.h"
+#include "apppw_secret.h"
+#include "apppw_state.h"
+
+#define TIME_SHOWN_LEN	18
+_Static_assert( sizeof( "2026-11-24 18:41Z" ) == TIME_SHOWN_LEN,
+	"TIME_SHOWN_LEN holds a time as the table shows it" );
+
+static enum format { FORMAT_TABLE, FORMAT_TSV, FORMAT_JSON } format;
+
+struct row {
+	apppw_record	rec;
+	time_t		last_used;	/* 0: never */
+};
+
+/* The latest apppwLastUsed value of id; 0 for none. */
+static time_t
+last_used( struct berval **used, const char *id )
+{
+	char vid[APPPW_ID_LEN + 1];
+	time_t t, latest = 0;
+	int i;
+
+	for ( i = 0; used && used[i]; i++ ) {
+		if ( apppw_lastused_parse( used[i]->bv_val, used[i]->bv_len, vid,
+				&t ) == 0 && strcmp( vid, id ) == 0 && t > latest ) {
+			latest = t;
+		}
+	}
+	return latest;
+}
+
+static int
+row_cmp( const void *a, const void *b )
+{
+	const struct row *x = a, *y = b;
+
+	if ( x->rec.created != y->rec.created ) {
+		return x->rec.created < y->rec.created ? -1 : 1;
+	}
+	return strcmp( x->rec.id, y->rec.id );
+}
+
+/* "2026-11-24 18:41Z", or absent when t is 0 */
+static const char *
+time_shown( time_t t, char out[TIME_SHOWN_LEN], const char *absent )
+{
+	struct tm tm;
+
+	if ( t == 0 || gmtime_r( &t, &tm ) == NULL ||
+			strftime( out, TIME_SHOWN_LEN, "%Y-%m-%d %H:%MZ", &tm ) == 0 ) {
+		return absent;
+	}
+	return out;
+}
+
+/* Labels are UTF-8: columns line up by characters, not bytes. */
+static size_t
+utf8_width( const char *s )
+{
+	size_t n = 0;
+
+	for ( ; *s; s++ ) {
+		if ( ( (unsigned char)*s & 0xc0 ) != 0x80 ) {
+			n++;
+		}
+	}
+	return n;
+}
+
+#define NCOLS	6
+
+static void
+print_table( const struct row *rows, int n )
+{
+	static const char *head[NCOLS] =
+		{ "ID", "LABEL", "CREATED", "LAST-USED", "EXPIRES", "SCOPE" };
+	char times[3][TIME_SHOWN_LEN];
+	const char *cell[NCOLS];
+	size_t width[NCOLS], w;
+	int i, c, pass;
+
+	for ( c = 0; c < NCOLS; c++ ) {
+		width[c] = strlen( head[c] );
+	}
+	/* the first pass measures, the second prints */
+	for ( pass = 0; pass < 2; pass++ ) {
+		for ( i = -1; i < n; i++ ) {
+			if ( i < 0 ) {
+				memcpy( cell, head, sizeof( cell ) );
+			} else {
+				cell[0] = rows[i].rec.id;
+				cell[1] = rows[i].rec.label;
+				cell[2] = time_shown( rows[i].rec.created, times[0], "-" );
+				cell[3] = time_shown( rows[i].last_used, times[1], "never" );
+				cell[4] = time_shown( rows[i].rec.expires, times[2], "never" );
+				cell[5] = rows[i].rec.scope[0] ? rows[i].rec.scope : "-";
+			}
+			for ( c = 0; c < NCOLS; c++ ) {
+				w = utf8_width( cell[c] );
+				if ( pass == 0 ) {
+					if ( w > width[c] ) {
+						width[c] = w;
+					}
+				} else if ( c < NCOLS - 1 ) {
+					printf( "%s%*s", cell[c], (int)( width[c] - w + 2 ), "" );
+				} else {
+					printf( "%s\n", cell[c] );
+				}
+			}
+		}
+	}
+}
+
+static void
+print_tsv( const struct row *rows, int n )
+{
+	char created[16], used[16], expires[16];
+	int i;
+
+	printf( "id\tlabel\tcreated\tlast_used\texpires\tscope\n" );
+	for ( i = 0; i < n; i++ ) {
+		apppw_time_format( rows[i].rec.created, created );
+		used[0] = expires[0] = '\0';
+		if ( rows[i].last_used ) {
+			apppw_time_format( rows[i].last_used, used );
+		}
+		if ( rows[i].rec.expires ) {
+			apppw_time_format( rows[i].rec.expires, expires );
+		}
+		printf( "%s\t%s\t%s\t%s\t%s\t%s\n", rows[i].rec.id,
+			rows[i].rec.label, created, used, expires, rows[i].rec.scope );
+	}
+}
+
+static void
+json_string( const char *s )
+{
+	putchar( '"' );
+	for ( ; *s; s++ ) {
+		unsigned char c = *s;
+
+		if ( c == '"' || c == '\\' ) {
+			printf( "\\%c", c );
+		} else if ( c < 0x20 || c == 0x7f ) {
+			printf( "\\u%04x", c );
+		} else {
+			putchar( c );
+		}
+	}
+	putchar( '"' );
+}
+
+/* RFC 3339, what JSON consumers parse; null when t is 0 */
+static void
+json_time( const char *name, time_t t )
+{
+	char out[sizeof( "2026-11-24T18:41:00Z" )];
+	struct tm tm;
+
+	printf( ", \"%s\": ", name );
+	if ( t == 0 || gmtime_r( &t, &tm ) == NULL ||
+			strftime( out, sizeof( out ), "%Y-%m-%dT%H:%M:%SZ", &tm ) == 0 ) {
+		fputs( "null", stdout );
+	} else {
+		printf( "\"%s\"", out );
+	}
+}
+
+static void
+print_json( const struct row *rows, int n )
+{
+	int i;
+
+	putchar( '[' );
+	for ( i = 0; i < n; i++ ) {
+		fputs( i ? ",\n  {\"id\": " : "\n  {\"id\": ", stdout );
+		json_string( rows[i].rec.id );
+		fputs( ", \"label\": ", stdout );
+		json_string( rows[i].rec.label );
+		json_time( "created", rows[i].rec.created );
+		json_time( "last_used", rows[i].last_used );
+		json_time( "expires", rows[i].rec.expires );
+		fputs( ", \"scope\": ", stdout );
+		if ( rows[i].rec.scope[0] ) {
+			json_string( rows[i].rec.scope );
+		} else {
+			fputs( "null", stdout );
+		}
+		putchar( '}' );
+	}
+	fputs( n ? "\n]\n" : "]\n", stdout );
+}
+
+static void
+list_parse( int argc, char **argv, const char **dn )
+{
+	enum { OPT_FORMAT = OPT_COMMAND };
+	static const struct option opts[] = {
+		{ "format", required_argument, NULL, OPT_FORMAT },
+		{ NULL, 0, NULL, 0 }
+	};
+
+	while ( next_option( argc, argv, opts ) != -1 ) {
+		if ( strcmp( optarg, "table" ) == 0 ) {
+			format = FORMAT_TABLE;
+		} else if ( strcmp( optarg, "tsv" ) == 0 ) {
+			format = FORMAT_TSV;
+		} else if ( strcmp( optarg, "json" ) == 0 ) {
+			format = FORMAT_JSON;
+		} else {
+			usage_error( "--format is table, tsv or json" );
+		}
+	}
+	take_dn( argc, argv, dn );
+}
+
+static int
+list_run( struct session *s )
+{
+	char *attrs[] = { APPPW_AT_PASSWORD, APPPW_AT_LAST_USED, NULL };
+	char id[APPPW_ID_LEN + 1];
+	struct berval **vals, **used;
+	enum apppw_record_error err;
+	LDAPMessage *res, *e;
+	struct row *rows;
+	int rc = EXIT_OK, i, n = 0;
+
+	if ( read_entry( s, s->dn, attrs, &res, &e ) != 0 ) {
+		return EXIT_OPFAIL;
+	}
+	vals = ldap_get_values_len( s->ld, e, APPPW_AT_PASSWORD );
+	used = ldap_get_values_len( s->ld, e, APPPW_AT_LAST_USED );
+	/* none shown is not none there: the ACLs may hide them */
+	if ( vals == NULL && attr_present( s, s->dn, APPPW_AT_PASSWORD ) != 0 ) {
+		complain( "%s: not allowed to read its app passwords", s->dn );
+		ldap_value_free_len( used );
+		ldap_msgfree( res );
+		return EXIT_OPFAIL;
+	}
+	rows = xcalloc( ldap_count_values_len( vals ) + 1, sizeof( *rows ) );
+	for ( i = 0; vals && vals[i]; i++ ) {
+		err = apppw_record_parse( vals[i]->bv_val, vals[i]->bv_len,
+			&rows[n].rec );
+		if ( err != APPPW_REC_OK ) {
+			if ( apppw_record_id( vals[i]->bv_val, vals[i]->bv_len, id ) == 0 ) {
+				complain( "skipping app password %s: %s", id,
+					apppw_record_strerror( err ) );
+			} else {
+				complain( "skipping a malformed app password: %s",
+					apppw_record_strerror( err ) );
+			}
+			continue;
+		}
+		rows[n].last_used = last_used( used, rows[n].rec.id );
+		n++;
+	}
+	qsort( rows, n, sizeof( *rows ), row_cmp );
+
+	switch ( format ) {
+	case FORMAT_TABLE:
+		if ( n == 0 ) {
+			say( "%s has no app passwords.", s->dn );
+		} else {
+			print_table( rows, n );
+		}
+		break;
+	case FORMAT_TSV:
+		print_tsv( rows, n );
+		break;
+	case FORMAT_JSON:
+		print_json( rows, n );
+		break;
+	}
+	if ( fflush( stdout ) != 0 ) {
+		complain( "standard output: %s", strerror( errno ) );
+		rc = EXIT_LOCAL;
+	}
+	free( rows );
+	ldap_value_free_len( vals );
+	ldap_value_free_len( used );
+	ldap_msgfree( res );
+	return rc;
+}
+
+const struct command cmd_list = { "list", NULL, list_parse, list_run };
