@@ -48,7 +48,7 @@ test_expect_success 'create for alice as the admin, options mixed with the DN' '
 		--expires 90d -w "$ADMIN_PW"
 	grep -Eqx "[0-9a-hjkmnp-tv-z]{4}(-[0-9a-hjkmnp-tv-z]{4}){4}" "$TEST_DIR/tool.out"
 	cp "$TEST_DIR/tool.out" "$TEST_DIR/printer.pw"
-	test "$(bind_rc "$ALICE" "$(cat "$TEST_DIR/printer.pw")")" = 0
+	expect_bind 0 "$ALICE" "$(cat "$TEST_DIR/printer.pw")"
 	values "$ALICE" apppwPassword | grep -q " expires=[0-9]\{14\}Z .*label=Printer\$"
 '
 

@@ -195,7 +195,7 @@ test_expect_success 'as people type it: apppw create -H URI -D DN -W --label X' 
 	test "$(wc -l <"$TEST_DIR/hank2.pw")" = 1
 	grep -qx "App password \"Phone\" (id $(cut -c1-4 "$TEST_DIR/hank2.pw")) created for $HANK." \
 		"$TEST_DIR/screen.hank2"
-	test "$(bind_rc "$HANK" "$(cat "$TEST_DIR/hank2.pw")")" = 0
+	expect_bind 0 "$HANK" "$(cat "$TEST_DIR/hank2.pw")"
 '
 
 test_done
