@@ -32,6 +32,8 @@ LIBS		:= -llber -lsodium -loath -pthread
 # the benchmark
 LIB_SRC		:= $(wildcard lib/*.c)
 LIB_OBJ		:= $(LIB_SRC:%.c=$(BUILD)/%.o)
+# an archive: each program takes the objects it uses, and nothing else
+LIB_A		:= $(BUILD)/libapppw.a
 MODULE		:= $(BUILD)/apppw.so
 TOOL		:= $(BUILD)/apppw
 TOOL_SRC	:= $(wildcard tools/apppw/*.c)
@@ -108,20 +110,27 @@ $(BUILD)/overlay/apppw.o: overlay/apppw.c $(OLVERSION) | $(OID_H)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(SLAPD_CFLAGS) -c -o $@ $<
 
-# No -Wl,-z,defs: slap_* and lutil_* resolve from the slapd binary.
-$(MODULE): $(BUILD)/overlay/apppw.o $(LIB_OBJ)
-	$(CC) $(ALL_CFLAGS) -shared -o $@ $^ -lldap $(LIBS)
+$(LIB_A): $(LIB_OBJ)
+	rm -f $@
+	$(AR) rcs $@ $^
 
-$(TOOL): $(TOOL_OBJ) $(LIB_OBJ)
+# No -Wl,-z,defs: slap_* and lutil_* resolve from the slapd binary. slapd
+# loads modules RTLD_GLOBAL: the version script keeps every symbol but
+# init_module local, so that none can clash with another module's.
+$(MODULE): $(BUILD)/overlay/apppw.o $(LIB_A) overlay/apppw.map
+	$(CC) $(ALL_CFLAGS) -shared -Wl,--version-script=overlay/apppw.map \
+		-o $@ $(BUILD)/overlay/apppw.o $(LIB_A) -lldap $(LIBS)
+
+$(TOOL): $(TOOL_OBJ) $(LIB_A)
 	$(CC) $(ALL_CFLAGS) -o $@ $^ -lldap -lqrencode $(LIBS)
 
-$(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJ) | $(OID_H)
+$(BUILD)/tests/%: tests/unit/%.c $(LIB_A) | $(OID_H)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -Itests/unit -o $@ $< $(LIB_OBJ) $(LIBS)
+	$(CC) $(ALL_CFLAGS) -Itests/unit -o $@ $< $(LIB_A) $(LIBS)
 
-$(CREATE_CODEC): tests/lib/create-codec.c $(LIB_OBJ) | $(OID_H)
+$(CREATE_CODEC): tests/lib/create-codec.c $(LIB_A) | $(OID_H)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB_OBJ) $(LIBS)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB_A) $(LIBS)
 
 schema/apppw.ldif: schema/apppw.schema schema/schema2ldif.sh
 	schema/schema2ldif.sh apppw <schema/apppw.schema >$@.tmp && mv $@.tmp $@

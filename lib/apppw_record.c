@@ -269,7 +269,7 @@ apppw_time_parse( const char *s, size_t len, time_t *t )
 }
 
 void
-apppw_time_format( time_t t, char out[16] )
+apppw_time_format( time_t t, char out[APPPW_TIME_LEN + 1] )
 {
 	struct tm tm;
 
@@ -630,7 +630,7 @@ apppw_record_id( const char *val, size_t len, char id[APPPW_ID_LEN + 1] )
 int
 apppw_record_format( const apppw_record *r, char *out, size_t outlen )
 {
-	char created[16], expires[16] = "";
+	char created[APPPW_TIME_LEN + 1], expires[APPPW_TIME_LEN + 1] = "";
 	char salt[APPPW_SALT_B64_LEN + 1], hash[APPPW_HASH_B64_LEN + 1];
 	size_t labellen, scopelen;
 	int n = -1;

@@ -93,8 +93,9 @@ enum apppw_record_error apppw_label_check( const char *s, size_t len );
 enum apppw_record_error apppw_scope_check( const char *s, size_t len );
 
 /* GeneralizedTime YYYYmmddHHMMSSZ <-> time_t (UTC). parse: 0 or -1. */
+#define APPPW_TIME_LEN		15
 int apppw_time_parse( const char *s, size_t len, time_t *t );
-void apppw_time_format( time_t t, char out[16] );
+void apppw_time_format( time_t t, char out[APPPW_TIME_LEN + 1] );
 
 /* A short English text for an error, for LDAP diagnostics. */
 const char *apppw_record_strerror( enum apppw_record_error e );

@@ -17,7 +17,7 @@ apppw_lastused_parse( const char *v, size_t len, char id[APPPW_ID_LEN + 1],
 {
 	if ( v != NULL && len == APPPW_LASTUSED_LEN &&
 			apppw_id_valid( v, APPPW_ID_LEN ) && v[APPPW_ID_LEN] == ' ' &&
-			apppw_time_parse( v + APPPW_ID_LEN + 1, APPPW_STATE_TIME_LEN,
+			apppw_time_parse( v + APPPW_ID_LEN + 1, APPPW_TIME_LEN,
 				t ) == 0 ) {
 		memcpy( id, v, APPPW_ID_LEN );
 		id[APPPW_ID_LEN] = '\0';
@@ -32,7 +32,7 @@ int
 apppw_lastused_format( const char id[APPPW_ID_LEN + 1], time_t t,
 	char *out, size_t outlen )
 {
-	char when[APPPW_STATE_TIME_LEN + 1];
+	char when[APPPW_TIME_LEN + 1];
 
 	if ( outlen == 0 ) {
 		return -1;

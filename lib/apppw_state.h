@@ -19,11 +19,10 @@
 #include <stddef.h>
 #include <time.h>
 
+#include "apppw_record.h"
 #include "apppw_secret.h"
 
-/* apppw_time_format()'s YYYYmmddHHMMSSZ */
-#define APPPW_STATE_TIME_LEN	15
-#define APPPW_LASTUSED_LEN	( APPPW_ID_LEN + 1 + APPPW_STATE_TIME_LEN )
+#define APPPW_LASTUSED_LEN	( APPPW_ID_LEN + 1 + APPPW_TIME_LEN )
 /* the digits of the largest time_t, 2^63 - 1 */
 #define APPPW_LASTSTEP_MAX_LEN	19
 

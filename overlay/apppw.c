@@ -29,9 +29,11 @@
 #include "lutil.h"
 #include "ldap_avl.h"
 
+#include "apppw_create.h"
 #include "apppw_proto.h"
 #include "apppw_record.h"
 #include "apppw_secret.h"
+#include "apppw_state.h"
 #include "apppw_throttle.h"
 #include "apppw_totp.h"
 
@@ -131,13 +133,8 @@ typedef struct apppw_info {
 } apppw_info;
 
 #define APPPW_DEFAULT_MAX_COUNT		40
-#define APPPW_DEFAULT_TOTP_DIGITS	6
-#define APPPW_DEFAULT_TOTP_STEP		30
-#define APPPW_DEFAULT_TOTP_WINDOW	1
 #define APPPW_DEFAULT_PRECISION		300
 #define APPPW_MAX_COUNT_LIMIT		1000
-#define APPPW_TOTP_STEP_LIMIT		300
-#define APPPW_TOTP_WINDOW_LIMIT		10
 
 /* SASL mechanisms that check no password the directory holds, which an
  * administrator may let MFA-required entries bind with. Every other
@@ -519,9 +516,9 @@ apppw_defaults( apppw_info *ai, int type )
 	case APPPW_CFG_MAX_COUNT: ai->max_count = APPPW_DEFAULT_MAX_COUNT; break;
 	case APPPW_CFG_MAX_AGE: ai->max_age = 0; break;
 	case APPPW_CFG_PASSWORD_ALONE: ai->password_alone = 0; break;
-	case APPPW_CFG_TOTP_DIGITS: ai->totp_digits = APPPW_DEFAULT_TOTP_DIGITS; break;
-	case APPPW_CFG_TOTP_STEP: ai->totp_step = APPPW_DEFAULT_TOTP_STEP; break;
-	case APPPW_CFG_TOTP_WINDOW: ai->totp_window = APPPW_DEFAULT_TOTP_WINDOW; break;
+	case APPPW_CFG_TOTP_DIGITS: ai->totp_digits = APPPW_TOTP_DEFAULT_DIGITS; break;
+	case APPPW_CFG_TOTP_STEP: ai->totp_step = APPPW_TOTP_DEFAULT_STEP; break;
+	case APPPW_CFG_TOTP_WINDOW: ai->totp_window = APPPW_TOTP_DEFAULT_WINDOW; break;
 	case APPPW_CFG_PRECISION: ai->lastused_precision = APPPW_DEFAULT_PRECISION; break;
 	case APPPW_CFG_REVOKE: ai->revoke_on_password_change = 0; break;
 	case APPPW_CFG_MAX_FAILURES:
@@ -813,7 +810,7 @@ apppw_cf_gen( ConfigArgs *c )
 		return apppw_cf_int_range( c, &ai->totp_digits,
 			APPPW_TOTP_DIGITS_MIN, APPPW_TOTP_DIGITS_MAX );
 	case APPPW_CFG_TOTP_STEP:
-		return apppw_cf_int_range( c, &ai->totp_step, 1, APPPW_TOTP_STEP_LIMIT );
+		return apppw_cf_int_range( c, &ai->totp_step, 1, APPPW_TOTP_STEP_MAX );
 	case APPPW_CFG_TOTP_WINDOW:
 		return apppw_cf_int_range( c, &ai->totp_window, 0,
 			APPPW_TOTP_WINDOW_LIMIT );
@@ -1032,24 +1029,28 @@ typedef struct apppw_bind_state {
 	char new_value[32];
 } apppw_bind_state;
 
+_Static_assert( sizeof(((apppw_bind_state *)0)->new_value) > APPPW_LASTUSED_LEN &&
+	sizeof(((apppw_bind_state *)0)->new_value) > APPPW_LASTSTEP_MAX_LEN,
+	"new_value holds an apppwLastUsed and an apppwTOTPLastStep value" );
+
 /* Decide whether last use must be written: at most once per precision. */
 static void
 apppw_plan_last_use( Operation *op, apppw_info *ai, Entry *e,
 	apppw_bind_state *bs )
 {
 	Attribute *a = attr_find( e->e_attrs, ad_last_used );
+	char id[APPPW_ID_LEN + 1];
 	time_t then;
 	unsigned i;
 
 	for ( i = 0; a && i < a->a_numvals; i++ ) {
 		struct berval *v = &a->a_vals[i];
 
-		if ( v->bv_len != APPPW_ID_LEN + 16 || v->bv_val[APPPW_ID_LEN] != ' ' ||
-				memcmp( v->bv_val, bs->rec.id, APPPW_ID_LEN ) ) {
+		if ( apppw_lastused_parse( v->bv_val, v->bv_len, id, &then ) ||
+				strcmp( id, bs->rec.id ) ) {
 			continue;
 		}
-		if ( !apppw_time_parse( v->bv_val + APPPW_ID_LEN + 1, 15, &then ) &&
-				op->o_time >= then &&
+		if ( op->o_time >= then &&
 				(unsigned long)( op->o_time - then ) < ai->lastused_precision ) {
 			ber_bvarray_free_x( bs->old_values, op->o_tmpmemctx );
 			bs->old_values = NULL;
@@ -1059,10 +1060,10 @@ apppw_plan_last_use( Operation *op, apppw_info *ai, Entry *e,
 		 * different seconds both add one, and neither must stay for good */
 		apppw_bvarray_add_copy( &bs->old_values, v, op->o_tmpmemctx );
 	}
-	memcpy( bs->new_value, bs->rec.id, APPPW_ID_LEN );
-	bs->new_value[APPPW_ID_LEN] = ' ';
-	apppw_time_format( op->o_time, bs->new_value + APPPW_ID_LEN + 1 );
-	bs->write_ad = ad_last_used;
+	if ( !apppw_lastused_format( bs->rec.id, op->o_time, bs->new_value,
+			sizeof(bs->new_value) ) ) {
+		bs->write_ad = ad_last_used;
+	}
 }
 
 /* Credentials that look like an app password: check the one record their
@@ -1143,6 +1144,7 @@ apppw_check_code( Operation *op, apppw_info *ai, Entry *e, apppw_bind_state *bs 
 	struct berval *cred = &op->orb_cred;
 	Attribute *a_secret, *a_last;
 	const char *code;
+	time_t last_time;
 	int64_t last = -1, step;
 	ber_len_t i, digits = ai->totp_digits;
 
@@ -1173,8 +1175,13 @@ apppw_check_code( Operation *op, apppw_info *ai, Entry *e, apppw_bind_state *bs 
 		/* stored as the step's start time, so that a change of
 		 * apppw-totp-step neither locks users out nor reopens old
 		 * codes: step n is newer than time t when n > t / step */
-		last = strtoll( a_last->a_vals[0].bv_val, NULL, 10 );
-		last = last < 0 ? -1 : last / ai->totp_step;
+		if ( apppw_laststep_parse( a_last->a_vals[0].bv_val,
+				a_last->a_vals[0].bv_len, &last_time ) ) {
+			/* read as "none", it would reopen used codes */
+			bs->code_why = "the stored apppwTOTPLastStep is malformed";
+			return;
+		}
+		last = last_time / ai->totp_step;
 	}
 	if ( apppw_totp_check( a_secret->a_vals[0].bv_val,
 			a_secret->a_vals[0].bv_len, code, digits, op->o_time,
@@ -1197,9 +1204,10 @@ apppw_check_code( Operation *op, apppw_info *ai, Entry *e, apppw_bind_state *bs 
 		apppw_bvarray_add_copy( &bs->old_values, &a_last->a_vals[0],
 			op->o_tmpmemctx );
 	}
-	snprintf( bs->new_value, sizeof(bs->new_value), "%lld",
-		(long long)step * ai->totp_step );
-	bs->write_ad = ad_totp_last;
+	if ( !apppw_laststep_format( (time_t)step * ai->totp_step, bs->new_value,
+			sizeof(bs->new_value) ) ) {
+		bs->write_ad = ad_totp_last;
+	}
 }
 
 /* What the credentials are, from the entry: an app password is tried
@@ -1352,7 +1360,7 @@ apppw_bind_code( Operation *op, SlapReply *rs, slap_overinst *on,
 		ai->totp_backoff_max };
 	apppw_throttle_report tr;
 	struct berval cred = op->orb_cred;
-	char until[16];
+	char until[APPPW_TIME_LEN + 1];
 	int rc;
 
 	op->orb_cred.bv_len -= ai->totp_digits;
@@ -1402,7 +1410,8 @@ apppw_bind_code( Operation *op, SlapReply *rs, slap_overinst *on,
 	}
 
 	/* unrecorded, the code's step could be used again */
-	if ( ( rc = apppw_write_state( op, on, &bs->ndn, bs ) ) != LDAP_SUCCESS ) {
+	rc = bs->write_ad ? apppw_write_state( op, on, &bs->ndn, bs ) : LDAP_OTHER;
+	if ( rc != LDAP_SUCCESS ) {
 		Debug( LDAP_DEBUG_STATS, "%s apppw: BIND dn=\"%s\" refused: %s "
 			"(%s)%s\n", op->o_log_prefix, bs->dn.bv_val,
 			apppw_lost_race( rc ) ? "the TOTP code was used by a concurrent "
@@ -1883,11 +1892,14 @@ apppw_stale_last_used( Entry *e, apppw_idset *keep )
 {
 	Attribute *a = attr_find( e->e_attrs, ad_last_used );
 	BerVarray stale = NULL;
+	char id[APPPW_ID_LEN + 1];
+	time_t then;
 	unsigned i;
 
 	for ( i = 0; a && i < a->a_numvals; i++ ) {
-		if ( a->a_vals[i].bv_len > APPPW_ID_LEN &&
-				!apppw_idset_has( keep, a->a_vals[i].bv_val ) ) {
+		/* a value that does not parse belongs to no app password */
+		if ( apppw_lastused_parse( a->a_vals[i].bv_val, a->a_vals[i].bv_len,
+				id, &then ) || !apppw_idset_has( keep, id ) ) {
 			apppw_bvarray_add_copy( &stale, &a->a_vals[i], NULL );
 		}
 	}
@@ -2167,81 +2179,12 @@ apppw_op_modrdn( Operation *op, SlapReply *rs )
 
 /* ---- extended operation: create ----------------------------------------- */
 
-typedef struct apppw_create_req {
-	struct berval target, label, expires, scope;
-} apppw_create_req;
-
-static int
-apppw_create_parse( struct berval *data, apppw_create_req *req )
-{
-	BerElementBuffer berbuf;
-	BerElement *ber = (BerElement *)&berbuf;
-	ber_tag_t tag;
-	ber_len_t len;
-
-	memset( req, 0, sizeof(*req) );
-	if ( !data || BER_BVISNULL( data ) ) {
-		return -1;
-	}
-	ber_init2( ber, data, 0 );
-	if ( ber_scanf( ber, "{" ) == LBER_ERROR ) {
-		return -1;
-	}
-	tag = ber_peek_tag( ber, &len );
-	if ( tag == APPPW_TAG_TARGET ) {
-		if ( ber_scanf( ber, "m", &req->target ) == LBER_ERROR ) {
-			return -1;
-		}
-		tag = ber_peek_tag( ber, &len );
-	}
-	if ( tag != APPPW_TAG_LABEL || ber_scanf( ber, "m", &req->label ) == LBER_ERROR ) {
-		return -1;
-	}
-	tag = ber_peek_tag( ber, &len );
-	if ( tag == APPPW_TAG_EXPIRES ) {
-		if ( ber_scanf( ber, "m", &req->expires ) == LBER_ERROR ) {
-			return -1;
-		}
-		tag = ber_peek_tag( ber, &len );
-	}
-	if ( tag == APPPW_TAG_SCOPE ) {
-		if ( ber_scanf( ber, "m", &req->scope ) == LBER_ERROR ) {
-			return -1;
-		}
-		tag = ber_peek_tag( ber, &len );
-	}
-	return tag == LBER_DEFAULT ? 0 : -1;
-}
-
-static int
-apppw_create_response( SlapReply *rs,
-	const char norm[APPPW_PASSWORD_LEN + 1] )
-{
-	BerElementBuffer berbuf;
-	BerElement *ber = (BerElement *)&berbuf;
-	struct berval id = { APPPW_ID_LEN, (char *)norm },
-		pw = { APPPW_PASSWORD_LEN, (char *)norm }, flat;
-
-	ber_init2( ber, NULL, LBER_USE_DER );
-	if ( ber_printf( ber, "{tOtO}", APPPW_TAG_ID, &id,
-			APPPW_TAG_PASSWORD, &pw ) < 0 ||
-			ber_flatten2( ber, &flat, 0 ) < 0 ) {
-		ber_free_buf( ber );
-		return LDAP_OTHER;
-	}
-	rs->sr_rspdata = ber_dupbv( NULL, &flat );
-	apppw_wipe( flat.bv_val, flat.bv_len );
-	ber_free_buf( ber );
-	rs->sr_rspoid = ch_strdup( APPPW_OID_EXOP_CREATE );
-	return LDAP_SUCCESS;
-}
-
 static int
 apppw_op_extended( Operation *op, SlapReply *rs )
 {
 	slap_overinst *on = (slap_overinst *)op->o_bd->bd_info;
 	apppw_info *ai = on->on_bi.bi_private;
-	apppw_create_req req;
+	struct apppw_create_request req;
 	apppw_record rec = { 0 };
 	apppw_idset ids = { 0 };
 	char norm[APPPW_PASSWORD_LEN + 1] = "", buf[APPPW_RECORD_MAX];
@@ -2254,7 +2197,7 @@ apppw_op_extended( Operation *op, SlapReply *rs )
 		return SLAP_CB_CONTINUE;
 	}
 	rs->sr_text = NULL;
-	if ( apppw_create_parse( op->ore_reqdata, &req ) ) {
+	if ( !op->ore_reqdata || apppw_create_request_decode( op->ore_reqdata, &req ) ) {
 		rs->sr_text = "apppw: malformed create request";
 		rc = LDAP_PROTOCOL_ERROR;
 		goto done;
@@ -2363,7 +2306,12 @@ apppw_op_extended( Operation *op, SlapReply *rs )
 	Debug( LDAP_DEBUG_STATS, "%s apppw: CREATE dn=\"%s\" id=%s label=\"%s\" "
 		"scope=%s by=\"%s\"\n", op->o_log_prefix, op->o_req_dn.bv_val,
 		rec.id, rec.label, rec.scope[0] ? rec.scope : "-", op->o_dn.bv_val );
-	rc = apppw_create_response( rs, norm );
+	if ( apppw_create_response_encode( norm, &rs->sr_rspdata ) ) {
+		rs->sr_text = "apppw: cannot encode the response";
+		rc = LDAP_OTHER;
+		goto done;
+	}
+	rs->sr_rspoid = ch_strdup( APPPW_OID_EXOP_CREATE );
 
 done:
 	if ( e ) {
@@ -2405,36 +2353,33 @@ static int
 apppw_exop_create( Operation *op, SlapReply *rs )
 {
 	BackendDB *bd = op->o_bd;
-	apppw_create_req req;
-	struct berval data = BER_BVNULL;
+	struct apppw_create_request req;
+	struct berval target;
 	int rc;
 
-	/* liblber terminates strings in place: the overlay parses the
-	 * request again, so only a copy is parsed here */
-	if ( op->ore_reqdata ) {
-		ber_dupbv_x( &data, op->ore_reqdata, op->o_tmpmemctx );
-	}
-	rc = apppw_create_parse( &data, &req );
-	if ( rc ) {
-		op->o_tmpfree( data.bv_val, op->o_tmpmemctx );
+	if ( !op->ore_reqdata || apppw_create_request_decode( op->ore_reqdata, &req ) ) {
 		rs->sr_text = "apppw: malformed create request";
 		return LDAP_PROTOCOL_ERROR;
 	}
 	if ( BER_BVISEMPTY( &op->o_ndn ) ) {
-		op->o_tmpfree( data.bv_val, op->o_tmpmemctx );
 		rs->sr_text = "apppw: bind first";
 		return LDAP_STRONG_AUTH_REQUIRED;
 	}
 	if ( BER_BVISNULL( &req.target ) ) {
 		ber_dupbv_x( &op->o_req_dn, &op->o_dn, op->o_tmpmemctx );
 		ber_dupbv_x( &op->o_req_ndn, &op->o_ndn, op->o_tmpmemctx );
-	} else if ( dnPrettyNormal( NULL, &req.target, &op->o_req_dn,
-			&op->o_req_ndn, op->o_tmpmemctx ) != LDAP_SUCCESS ) {
-		op->o_tmpfree( data.bv_val, op->o_tmpmemctx );
-		rs->sr_text = "apppw: the target is not a valid DN";
-		return LDAP_INVALID_DN_SYNTAX;
+	} else {
+		/* the decoder's fields are not terminated; slapd logs a DN
+		 * with %s */
+		ber_dupbv_x( &target, &req.target, op->o_tmpmemctx );
+		rc = dnPrettyNormal( NULL, &target, &op->o_req_dn, &op->o_req_ndn,
+			op->o_tmpmemctx );
+		op->o_tmpfree( target.bv_val, op->o_tmpmemctx );
+		if ( rc != LDAP_SUCCESS ) {
+			rs->sr_text = "apppw: the target is not a valid DN";
+			return LDAP_INVALID_DN_SYNTAX;
+		}
 	}
-	op->o_tmpfree( data.bv_val, op->o_tmpmemctx );
 
 	op->o_bd = select_backend( &op->o_req_ndn, 0 );
 	if ( !op->o_bd || !overlay_is_inst( op->o_bd, apppw.on_bi.bi_type ) ) {

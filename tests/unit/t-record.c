@@ -587,7 +587,7 @@ test_record_id( void )
 static void
 test_time( void )
 {
-	char out[16];
+	char out[APPPW_TIME_LEN + 1];
 	time_t t;
 
 	ok( apppw_time_parse( "19700101000000Z", 15, &t ) == 0 && t == 0, "epoch" );

@@ -86,7 +86,7 @@ out:
 
 /* the command's options */
 static const char *arg_label;
-static char arg_expires[16];		/* GeneralizedTime, "" for none */
+static char arg_expires[APPPW_TIME_LEN + 1];		/* GeneralizedTime, "" for none */
 static const char *arg_scope;
 
 /* WHEN: GeneralizedTime, a date (its last second, UTC), or a duration

@@ -127,7 +127,8 @@ print_table( const struct row *rows, int n )
 static void
 print_tsv( const struct row *rows, int n )
 {
-	char created[16], used[16], expires[16];
+	char created[APPPW_TIME_LEN + 1], used[APPPW_TIME_LEN + 1],
+		expires[APPPW_TIME_LEN + 1];
 	int i;
 
 	printf( "id\tlabel\tcreated\tlast_used\texpires\tscope\n" );
