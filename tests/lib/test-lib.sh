@@ -102,12 +102,12 @@ bail_out() {
 	exit 1
 }
 
-# write_config [DIRECTIVES]: the demo's slapd.conf; DIRECTIVES are added
-# after "overlay apppw".
+# write_config [DIRECTIVES [GLOBAL]]: the demo's slapd.conf; DIRECTIVES
+# are added after "overlay apppw", GLOBAL after the modules are loaded.
 write_config() {
 	mkdir -p "$TEST_DIR/slapd.d"
 	"$SRC_ROOT/tools/conf/slapd-conf.sh" "$TEST_DIR" "$BASE_DN" "$ADMIN_DN" \
-		"$ADMIN_PW" "${1:-}" >"$TEST_DIR/slapd.conf"
+		"$ADMIN_PW" "${1:-}" "${2:-}" >"$TEST_DIR/slapd.conf"
 }
 
 # start_slapd [DIRECTIVES]: configure (unless configured), convert to
