@@ -129,22 +129,20 @@ typedef struct apppw_info {
 	apppw_scope *scopes;
 	unsigned totp_max_failures;
 	unsigned long totp_backoff_max;
-	unsigned sasl_allowed;		/* APPPW_SASL_* bits */
 } apppw_info;
 
 #define APPPW_DEFAULT_MAX_COUNT		40
 #define APPPW_DEFAULT_PRECISION		300
 #define APPPW_MAX_COUNT_LIMIT		1000
 
-/* SASL mechanisms that check no password the directory holds, which an
- * administrator may let MFA-required entries bind with. Every other
- * mechanism (PLAIN, LOGIN, DIGEST-MD5, CRAM-MD5, SCRAM-*, ...) proves the
- * password alone. */
-static const struct berval apppw_sasl_names[] = {
+/* SASL mechanisms that check no password the directory holds: whether
+ * they may authenticate MFA-required entries is the administrator's
+ * choice, made with authz-regexp. Every other mechanism (PLAIN, LOGIN,
+ * DIGEST-MD5, CRAM-MD5, SCRAM-*, NTLM, ...) proves the password alone. */
+static const struct berval apppw_sasl_passwordless[] = {
 	BER_BVC( "EXTERNAL" ), BER_BVC( "GSSAPI" ), BER_BVC( "GSS-SPNEGO" ),
 	BER_BVC( "GS2-KRB5" ), BER_BVC( "GS2-IAKERB" ), BER_BVNULL
 };
-#define APPPW_SASL_DEFAULT	( 1U << 0 | 1U << 1 )	/* EXTERNAL GSSAPI */
 
 static const struct berval apppw_exop_create_oid =
 	BER_BVC( APPPW_OID_EXOP_CREATE );
@@ -403,7 +401,6 @@ enum {
 	APPPW_CFG_KEY_FILE,
 	APPPW_CFG_MAX_FAILURES,
 	APPPW_CFG_BACKOFF_MAX,
-	APPPW_CFG_SASL,
 	APPPW_CFG_SCOPE			/* last: the only one without a default */
 };
 
@@ -479,12 +476,6 @@ static ConfigTable apppw_cfg[] = {
 		"The longest TOTP lockout; lockouts in a row double up to it",
 		APPPW_STRING ),
 	  NULL, { 0 } },
-	{ "apppw-sasl-mechanisms", "mechanism> <...|none", 2, 0, 0,
-	  ARG_MAGIC|APPPW_CFG_SASL, apppw_cf_gen,
-	  APPPW_CFG_AT( 14, "olcApppwSASLMechanisms",
-		"SASL mechanisms that MFA-required entries may bind with",
-		APPPW_STRING ),
-	  NULL, { 0 } },
 	{ "apppw-scope", "name> <address/prefix|URL> <...", 3, 0, 0,
 	  ARG_MAGIC|APPPW_CFG_SCOPE, apppw_cf_gen,
 	  "( " APPPW_OID_ARC ".4.11 NAME 'olcApppwScope' "
@@ -503,7 +494,7 @@ static ConfigOCs apppw_ocs[] = {
 	  "olcApppwTOTPWindow $ olcApppwTOTPMaxFailures $ "
 	  "olcApppwTOTPBackoffMax $ olcApppwLastUsedPrecision $ "
 	  "olcApppwRevokeOnPasswordChange $ olcApppwKeyFile $ "
-	  "olcApppwSASLMechanisms $ olcApppwScope ) )",
+	  "olcApppwScope ) )",
 	  Cft_Overlay, apppw_cfg, NULL, NULL, NULL, NULL, NULL },
 	{ NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL }
 };
@@ -527,7 +518,6 @@ apppw_defaults( apppw_info *ai, int type )
 	case APPPW_CFG_BACKOFF_MAX:
 		ai->totp_backoff_max = APPPW_THROTTLE_DEFAULT_BACKOFF_MAX;
 		break;
-	case APPPW_CFG_SASL: ai->sasl_allowed = APPPW_SASL_DEFAULT; break;
 	case APPPW_CFG_KEY_FILE:
 		ch_free( ai->key_file );
 		ai->key_file = NULL;
@@ -592,55 +582,6 @@ apppw_cf_emit_duration( ConfigArgs *c, unsigned long t )
 	}
 	ber_str2bv( buf, 0, 0, &bv );
 	value_add_one( &c->rvalue_vals, &bv );
-	return 0;
-}
-
-static int
-apppw_cf_emit_sasl( ConfigArgs *c, unsigned allowed )
-{
-	char buf[128], *p = buf;
-	struct berval bv;
-	int i;
-
-	for ( i = 0; !BER_BVISNULL( &apppw_sasl_names[i] ); i++ ) {
-		if ( allowed & 1U << i ) {
-			if ( p != buf ) {
-				*p++ = ' ';
-			}
-			p = lutil_strcopy( p, apppw_sasl_names[i].bv_val );
-		}
-	}
-	if ( p == buf ) {
-		p = lutil_strcopy( p, "none" );
-	}
-	ber_str2bv( buf, p - buf, 0, &bv );
-	value_add_one( &c->rvalue_vals, &bv );
-	return 0;
-}
-
-static int
-apppw_cf_sasl( ConfigArgs *c, unsigned *allowed )
-{
-	unsigned bits = 0;
-	int i, j;
-
-	if ( c->argc == 2 && !strcasecmp( c->argv[1], "none" ) ) {
-		*allowed = 0;
-		return 0;
-	}
-	for ( i = 1; i < c->argc; i++ ) {
-		for ( j = 0; !BER_BVISNULL( &apppw_sasl_names[j] ) &&
-				strcasecmp( c->argv[i], apppw_sasl_names[j].bv_val ); j++ )
-			;
-		if ( BER_BVISNULL( &apppw_sasl_names[j] ) ) {
-			return apppw_cf_fail( c, "\"%s\" checks a password, or is "
-				"unknown: MFA-required entries may bind with EXTERNAL, "
-				"GSSAPI, GSS-SPNEGO, GS2-KRB5, GS2-IAKERB, or \"none\" "
-				"of them", c->argv[i] );
-		}
-		bits |= 1U << j;
-	}
-	*allowed = bits;
 	return 0;
 }
 
@@ -750,8 +691,6 @@ apppw_cf_gen( ConfigArgs *c )
 			return 0;
 		case APPPW_CFG_BACKOFF_MAX:
 			return apppw_cf_emit_duration( c, ai->totp_backoff_max );
-		case APPPW_CFG_SASL:
-			return apppw_cf_emit_sasl( c, ai->sasl_allowed );
 		case APPPW_CFG_SCOPE:
 			/* X-ORDERED values are emitted with their index, as other
 			 * overlays do: without it, slaptest's conversion stores
@@ -846,8 +785,6 @@ apppw_cf_gen( ConfigArgs *c )
 	case APPPW_CFG_BACKOFF_MAX:
 		return apppw_cf_duration( c, &ai->totp_backoff_max,
 			APPPW_THROTTLE_BACKOFF_MAX_MIN, APPPW_THROTTLE_BACKOFF_MAX_LIMIT );
-	case APPPW_CFG_SASL:
-		return apppw_cf_sasl( c, &ai->sasl_allowed );
 	case APPPW_CFG_SCOPE:
 		return apppw_cf_scope_add( c, ai );
 	}
@@ -2450,13 +2387,13 @@ apppw_sasl_veto_bind( Operation *bindop )
 }
 
 static int
-apppw_sasl_allowed( apppw_info *ai, struct berval *mech )
+apppw_sasl_passwordless_mech( struct berval *mech )
 {
 	int i;
 
-	for ( i = 0; !BER_BVISNULL( &apppw_sasl_names[i] ); i++ ) {
-		if ( ber_bvstrcasecmp( mech, &apppw_sasl_names[i] ) == 0 ) {
-			return ( ai->sasl_allowed & 1U << i ) != 0;
+	for ( i = 0; !BER_BVISNULL( &apppw_sasl_passwordless[i] ); i++ ) {
+		if ( ber_bvstrcasecmp( mech, &apppw_sasl_passwordless[i] ) == 0 ) {
+			return 1;
 		}
 	}
 	return 0;
@@ -2469,13 +2406,12 @@ apppw_sasl_allowed( apppw_info *ai, struct berval *mech )
  * through this database's overlays, flagged o_is_auth_check, while the bind
  * is in progress on the connection: there an MFA-required entry is shown
  * to have nothing, and the bind is vetoed, whichever mechanism's step it
- * is (SCRAM asks in its first) and wherever the password is checked
- * (saslauthd, sasldb). Mechanisms the administrator allows pass. */
+ * is (SCRAM asks in its first), should the password be checked elsewhere
+ * (saslauthd). Mechanisms that check no such password pass. */
 static int
 apppw_op_search( Operation *op, SlapReply *rs )
 {
 	slap_overinst *on = (slap_overinst *)op->o_bd->bd_info;
-	apppw_info *ai = on->on_bi.bi_private;
 	Connection *c = op->o_conn;
 	Operation *bindop;
 	Entry *e = NULL;
@@ -2487,7 +2423,7 @@ apppw_op_search( Operation *op, SlapReply *rs )
 	}
 	/* whatever this bind does, the connection's old identity is gone */
 	apppw_session_forget( c->c_connid );
-	if ( apppw_sasl_allowed( ai, &c->c_sasl_bind_mech ) ) {
+	if ( apppw_sasl_passwordless_mech( &c->c_sasl_bind_mech ) ) {
 		return SLAP_CB_CONTINUE;
 	}
 	op->o_bd->bd_info = (BackendInfo *)on->on_info;
@@ -2502,7 +2438,7 @@ apppw_op_search( Operation *op, SlapReply *rs )
 	if ( apppw_sasl_veto_bind( bindop ) ) {
 		Debug( LDAP_DEBUG_STATS, "%s apppw: BIND dn=\"%s\" mech=%s refused: "
 			"MFA-required entries do not bind with a SASL mechanism that "
-			"checks a password (see apppw-sasl-mechanisms) peer=%s\n",
+			"checks a password peer=%s\n",
 			op->o_log_prefix, op->o_req_dn.bv_val, c->c_sasl_bind_mech.bv_val,
 			c->c_peer_name.bv_val );
 	}

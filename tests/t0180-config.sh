@@ -15,7 +15,6 @@ apppw-totp-backoff-max 2h
 apppw-lastused-precision 1h
 apppw-revoke-on-password-change off
 apppw-key-file $TEST_DIR/key
-apppw-sasl-mechanisms external
 apppw-scope mail 192.0.2.25 192.0.2.26
 apppw-scope lan 10.0.0.0/8 2001:db8::/32 ldap://127.0.0.1:389/"
 
@@ -59,10 +58,6 @@ apppw-totp-max-failures 11|<apppw-totp-max-failures> must be between 1 and 10
 apppw-totp-backoff-max 899|<apppw-totp-backoff-max> must be between 900 and 86400 seconds
 apppw-totp-backoff-max 1d1s|<apppw-totp-backoff-max> must be between 900 and 86400 seconds
 apppw-totp-backoff-max later|<apppw-totp-backoff-max> takes a duration such as 3600, 90d or 1d12h, not "later"
-apppw-sasl-mechanisms PLAIN|<apppw-sasl-mechanisms> "PLAIN" checks a password, or is unknown: MFA-required entries may bind with EXTERNAL, GSSAPI, GSS-SPNEGO, GS2-KRB5, GS2-IAKERB, or "none" of them
-apppw-sasl-mechanisms EXTERNAL SCRAM-SHA-256|<apppw-sasl-mechanisms> "SCRAM-SHA-256" checks a password
-apppw-sasl-mechanisms none EXTERNAL|<apppw-sasl-mechanisms> "none" checks a password, or is unknown
-apppw-sasl-mechanisms|keyword <apppw-sasl-mechanisms> missing <mechanism> <...|none> argument
 apppw-lastused-precision soon|<apppw-lastused-precision> takes a duration such as 3600, 90d or 1d12h, not "soon"
 apppw-revoke-on-password-change maybe|<apppw-revoke-on-password-change> invalid value
 apppw-key-file /nonexistent/key|<apppw-key-file> "/nonexistent/key": key file does not exist
@@ -102,7 +97,6 @@ olcApppwTOTPBackoffMax: 2h
 olcApppwLastUsedPrecision: 1h
 olcApppwRevokeOnPasswordChange: FALSE
 olcApppwKeyFile: $TEST_DIR/key
-olcApppwSASLMechanisms: EXTERNAL
 olcApppwScope: {0}mail 192.0.2.25 192.0.2.26
 olcApppwScope: {1}lan 10.0.0.0/8 2001:db8::/32 ldap://127.0.0.1:389/
 
@@ -143,7 +137,6 @@ olcApppwTOTPStep|0|80|<olcApppwTOTPStep> must be between 1 and 300
 olcApppwTOTPWindow|11|80|<olcApppwTOTPWindow> must be between 0 and 10
 olcApppwTOTPMaxFailures|11|80|<olcApppwTOTPMaxFailures> must be between 1 and 10
 olcApppwTOTPBackoffMax|14m|80|<olcApppwTOTPBackoffMax> must be between 900 and 86400 seconds
-olcApppwSASLMechanisms|EXTERNAL PLAIN|80|<olcApppwSASLMechanisms> "PLAIN" checks a password, or is unknown
 olcApppwLastUsedPrecision|soon|80|<olcApppwLastUsedPrecision> takes a duration such as 3600, 90d or 1d12h, not "soon"
 olcApppwRevokeOnPasswordChange|maybe|21|olcApppwRevokeOnPasswordChange: value #0 invalid per syntax
 olcApppwKeyFile|/nonexistent/key|80|<olcApppwKeyFile> "/nonexistent/key": key file does not exist
