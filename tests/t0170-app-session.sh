@@ -124,4 +124,27 @@ test_expect_success 'and delete its own app passwords (ACL self =rscz)' '
 	expect_bind 49 "$ALICE" "$(cat "$TEST_DIR/app.pw")"
 '
 
+NEEDS_MFA="apppw: this session's account is MFA-required: changing passwords, app passwords or MFA settings needs a simple bind with the password followed by a TOTP code"
+
+test_expect_success 'with apppw-password-alone allow, the password alone binds, but may not manage (50)' '
+	config_set olcApppwPasswordAlone allow
+	expect_bind_as "$ALICE" "$ALICE_PW"
+	for attr in userPassword apppwMFARequired apppwTOTPSecret; do
+		case $attr in
+		userPassword) value=new-pw ;;
+		apppwMFARequired) value=FALSE ;;
+		apppwTOTPSecret) value=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ ;;
+		esac
+		expect_ldap_error 50 "$NEEDS_MFA" \
+			modify_as "$ALICE" "$ALICE_PW" "$ALICE" replace $attr $value
+	done
+	expect_ldap_error 1 "$NEEDS_MFA" create_app_password "$ALICE" "$ALICE_PW" label=More
+	config_set olcApppwPasswordAlone refuse
+'
+
+test_expect_success 'a non-MFA administrator keeps managing: the rootdn resets bob'"'"'s password' '
+	set_password "$BOB" bob-new-pw
+	expect_bind_as "$BOB" bob-new-pw
+'
+
 test_done
