@@ -55,8 +55,8 @@ PORT		?= 3890
 # make check: how many test scripts run at once
 JOBS		?= 2
 
-.PHONY: all help deps run start stop check unit integration bench install \
-	clean distclean FORCE
+.PHONY: all help deps run start stop check unit integration bench fuzz \
+	install clean distclean FORCE
 
 all: $(MODULE) $(TOOL) schema/apppw.ldif
 
@@ -69,6 +69,7 @@ help:
 	@echo "  stop       stop the background demo server"
 	@echo "  check      build, then run every unit and integration test under prove"
 	@echo "  bench      the bind benchmark against plain binds and slapo-otp"
+	@echo "  fuzz       the library's parsers under libFuzzer, FUZZ_SECONDS (60)"
 	@echo "  install    install module, schema, tool and man pages (DESTDIR aware)"
 	@echo "  clean      remove build outputs and run/, keep the fetched OpenLDAP tree"
 	@echo "  distclean  remove build/ and run/ entirely"
@@ -149,6 +150,22 @@ check: all $(UNIT_TESTS) $(CREATE_CODEC)
 
 bench: all bench-tools
 	tests/bench/bench.sh
+
+# The library's parsers under libFuzzer with ASan and UBSan (clang), from
+# the seed inputs in tests/fuzz/corpus; not part of check.
+FUZZ		:= $(BUILD)/fuzz/fuzz-parsers
+FUZZ_SECONDS	?= 60
+$(FUZZ): tests/fuzz/fuzz-parsers.c $(LIB_SRC) | $(OID_H) $(DEPS)
+	@mkdir -p $(@D)
+	@command -v clang >/dev/null || { echo "make fuzz needs clang" >&2; exit 1; }
+	clang -g -O1 -fsanitize=fuzzer,address,undefined \
+		-fno-sanitize-recover=undefined -D_GNU_SOURCE -Ilib -I$(GEN) \
+		-o $@ tests/fuzz/fuzz-parsers.c $(LIB_SRC) $(LIBS)
+
+fuzz: $(FUZZ)
+	@mkdir -p $(BUILD)/fuzz/corpus
+	cp tests/fuzz/corpus/* $(BUILD)/fuzz/corpus/
+	$(FUZZ) -max_total_time=$(FUZZ_SECONDS) -max_len=700 $(BUILD)/fuzz/corpus
 
 install: all
 	install -d $(DESTDIR)$(moduledir) $(DESTDIR)$(schemadir) \
