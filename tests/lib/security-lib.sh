@@ -3,17 +3,7 @@
 
 # add_mfa_user UID PASSWORD SECRET: a new MFA-required account, enrolled
 add_mfa_user() {
-	as_admin ldapadd >/dev/null <<-EOF
-	dn: uid=$1,ou=people,$BASE_DN
-	objectClass: inetOrgPerson
-	objectClass: apppwUser
-	uid: $1
-	cn: $1
-	sn: $1
-	userPassword: $2
-	apppwMFARequired: TRUE
-	apppwTOTPSecret: $3
-	EOF
+	add_user "$1" "$2" "apppwMFARequired: TRUE" "apppwTOTPSecret: $3" >/dev/null
 }
 
 # wrong_code SECRET [STEP]: a code that no step from -3 to +3 gives, so

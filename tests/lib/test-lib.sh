@@ -293,6 +293,26 @@ set_password() {
 	modify_as "${3:-$ADMIN_DN}" "${4:-$ADMIN_PW}" "$1" replace userPassword "$2"
 }
 
+# add_user UID PASSWORD [LINE...]: a new account, provisioned with
+# apppwUser; each LINE ("attr: value") is added to it
+add_user() {
+	local uid=$1 pw=$2
+	shift 2
+	{
+		cat <<-EOF
+		dn: uid=$uid,ou=people,$BASE_DN
+		objectClass: inetOrgPerson
+		objectClass: apppwUser
+		uid: $uid
+		cn: $uid
+		sn: $uid
+		mail: $uid@example.com
+		userPassword: $pw
+		EOF
+		[ $# = 0 ] || printf '%s\n' "$@"
+	} | as_admin ldapadd
+}
+
 # new_app_password DN LABEL [FIELDS]: add an app password as rootdn with
 # the documented request form; prints the password
 new_app_password() {

@@ -28,18 +28,3 @@ run_tool() {
 	cat "$TEST_DIR/tool.out" "$TEST_DIR/tool.err"
 	[ "$rc" = "$want" ] || { echo "expected exit $want, got $rc"; return 1; }
 }
-
-# add_user UID PASSWORD: a new account, provisioned with apppwUser, not
-# enrolled
-add_user() {
-	as_admin ldapadd <<-EOF
-	dn: uid=$1,ou=people,$BASE_DN
-	objectClass: inetOrgPerson
-	objectClass: apppwUser
-	uid: $1
-	cn: $1
-	sn: $1
-	mail: $1@example.com
-	userPassword: $2
-	EOF
-}
