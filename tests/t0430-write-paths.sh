@@ -10,6 +10,8 @@
 
 HELPDESK="uid=helpdesk,ou=people,$BASE_DN"
 HELPDESK_TOTP=NBSWY3DPO5XXE3DEMFZWK4TWNFRWKZDF
+# an administrator that is not MFA-required
+OPS="uid=ops,ou=people,$BASE_DN"
 OLGA="apppwMFARequired=TRUE+uid=olga,ou=people,$BASE_DN"
 PRINTER="cn=printer,ou=people,$BASE_DN"
 OTHER_DN="dc=other,dc=com"
@@ -39,6 +41,7 @@ BASE_LDIF=$TEST_DIR/base.ldif
 write_config "apppw-totp-window $TOTP_WIDE_WINDOW
 access to dn.subtree=\"ou=people,$BASE_DN\"
 	by dn.exact=\"$HELPDESK\" manage
+	by dn.exact=\"$OPS\" manage
 	by * break" "authz-policy to"
 mkdir -p "$TEST_DIR/db2"
 cat >>"$TEST_DIR/slapd.conf" <<EOF
@@ -222,6 +225,14 @@ test_expect_success 'the help desk bound with password and code manages accounts
 	modrdn_ldif "$CAROL" "uid=carol2" 1 |
 		ldapmodify -x -H "$LDAP_URI" -D "$HELPDESK" -w "helpdesk-pw$(next_totp "$HELPDESK_TOTP")"
 	expect_bind_as "uid=carol2,ou=people,$BASE_DN" "$CAROL_PW$(totp "$CAROL_TOTP")"
+'
+
+test_expect_success 'an administrator that is not MFA-required manages accounts with its password' '
+	add_user ops ops-pw >/dev/null
+	set_password "$BOB" bob-pw-by-ops "$OPS" ops-pw
+	expect_bind_as "$BOB" bob-pw-by-ops
+	modify_as "$OPS" ops-pw "$ALICE" replace apppwTOTPSecret "$HELPDESK_TOTP"
+	expect_bind_as "$ALICE" "$ALICE_PW$(totp "$HELPDESK_TOTP")"
 '
 
 test_expect_success 'a 128-symbol secret is stored, and its codes bind' '
