@@ -8,7 +8,7 @@
  *
  * (one line; wrapped here). hash is "b2b" (unkeyed) or "b2bk" (keyed with
  * the server key), then the salt and the BLAKE2b-256 hash in unpadded
- * standard base64. Times are GeneralizedTime in UTC, YYYYmmddHHMMSSZ.
+ * standard base64. Times are GeneralizedTime (apppw_time.h).
  *
  * An administrator may instead write a request, which the overlay turns
  * into a record before it is stored (the id is the password's first group,
@@ -91,11 +91,6 @@ enum apppw_record_error apppw_label_check( const char *s, size_t len );
 
 /* Validate a scope name: APPPW_REC_OK or APPPW_REC_BAD_SCOPE. */
 enum apppw_record_error apppw_scope_check( const char *s, size_t len );
-
-/* GeneralizedTime YYYYmmddHHMMSSZ <-> time_t (UTC). parse: 0 or -1. */
-#define APPPW_TIME_LEN		15
-int apppw_time_parse( const char *s, size_t len, time_t *t );
-void apppw_time_format( time_t t, char out[APPPW_TIME_LEN + 1] );
 
 /* A short English text for an error, for LDAP diagnostics. */
 const char *apppw_record_strerror( enum apppw_record_error e );

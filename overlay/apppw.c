@@ -35,6 +35,7 @@
 #include "apppw_secret.h"
 #include "apppw_state.h"
 #include "apppw_throttle.h"
+#include "apppw_time.h"
 #include "apppw_totp.h"
 
 static AttributeDescription *ad_mfa, *ad_password, *ad_totp_secret,

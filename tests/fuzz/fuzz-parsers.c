@@ -17,6 +17,7 @@
 #include "apppw_record.h"
 #include "apppw_secret.h"
 #include "apppw_state.h"
+#include "apppw_time.h"
 #include "apppw_totp.h"
 
 /* a parsed record formats back to the very bytes it came from */

@@ -15,6 +15,7 @@
 #include "apppw_proto.h"
 #include "apppw_record.h"
 #include "apppw_secret.h"
+#include "apppw_time.h"
 
 /* target is sent only when given: the server's default is the bound
  * identity. s->dn is for the messages. 0 or -1. */
