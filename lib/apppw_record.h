@@ -29,6 +29,7 @@
 #include <stddef.h>
 #include <time.h>
 
+#include "apppw_record_error.h"
 #include "apppw_secret.h"
 
 #define APPPW_LABEL_MAX		64
@@ -36,22 +37,6 @@
 #define APPPW_SCOPE_MAX		32
 /* the longest record apppw_record_format() can write, NUL included */
 #define APPPW_RECORD_MAX	640
-
-enum apppw_record_error {
-	APPPW_REC_OK = 0,
-	APPPW_REC_EMPTY,		/* empty value */
-	APPPW_REC_TOO_LONG,		/* longer than APPPW_RECORD_MAX */
-	APPPW_REC_NUL,			/* holds a NUL byte */
-	APPPW_REC_BAD_FIELD,		/* unknown, repeated or misplaced field */
-	APPPW_REC_BAD_ID,		/* id is not four alphabet symbols */
-	APPPW_REC_BAD_TIME,		/* created or expires not GeneralizedTime */
-	APPPW_REC_EXPIRES_BEFORE_CREATED,
-	APPPW_REC_BAD_SCOPE,		/* scope name malformed */
-	APPPW_REC_BAD_HASH,		/* hash field malformed */
-	APPPW_REC_BAD_LABEL,		/* label missing, too long, bad UTF-8 or control */
-	APPPW_REC_BAD_PASSWORD,		/* request's password is not an app password */
-	APPPW_REC_MISSING_FIELD		/* a required field is absent */
-};
 
 typedef struct apppw_record {
 	char		id[APPPW_ID_LEN + 1];
@@ -91,8 +76,5 @@ enum apppw_record_error apppw_label_check( const char *s, size_t len );
 
 /* Validate a scope name: APPPW_REC_OK or APPPW_REC_BAD_SCOPE. */
 enum apppw_record_error apppw_scope_check( const char *s, size_t len );
-
-/* A short English text for an error, for LDAP diagnostics. */
-const char *apppw_record_strerror( enum apppw_record_error e );
 
 #endif /* APPPW_RECORD_H */

@@ -670,28 +670,6 @@ test_checks( void )
 	is_int( apppw_scope_check( "m\xc3\xa4il", 5 ), APPPW_REC_BAD_SCOPE, "non-ASCII scope" );
 }
 
-static void
-test_strerror( void )
-{
-	int e, distinct = 1, present = 1, j;
-
-	for ( e = APPPW_REC_OK; e <= APPPW_REC_MISSING_FIELD; e++ ) {
-		const char *s = apppw_record_strerror( (enum apppw_record_error)e );
-		if ( s == NULL || *s == '\0' ) {
-			present = 0;
-			continue;
-		}
-		for ( j = APPPW_REC_OK; j < e; j++ ) {
-			if ( strcmp( s, apppw_record_strerror( (enum apppw_record_error)j ) ) == 0 ) {
-				distinct = 0;
-			}
-		}
-	}
-	ok( present, "every error has a text" );
-	ok( distinct, "every error text is different" );
-	ok( apppw_record_strerror( (enum apppw_record_error)99 ) != NULL, "unknown error has a text" );
-}
-
 int
 main( void )
 {
@@ -706,6 +684,5 @@ main( void )
 	test_is_request();
 	test_record_id();
 	test_checks();
-	test_strerror();
 	return done_testing();
 }
