@@ -16,12 +16,7 @@
  *
  *   [expires=...] [scope=...] password=k7fq-2m9x-... label=Outlook
  *
- * Labels are 1 to APPPW_LABEL_MAX characters of valid UTF-8, at most
- * APPPW_LABEL_MAX_BYTES bytes, no leading or trailing space, and none of:
- * control characters, '"', '\', invisible and bidirectional formatting
- * characters (labels are quoted in logs and shown in lists, where such
- * characters could forge a field or disguise the text). Scope names are
- * 1 to APPPW_SCOPE_MAX of [a-z0-9_-], starting with a letter.
+ * Labels and scope names follow the rules of apppw_label.h.
  */
 #ifndef APPPW_RECORD_H
 #define APPPW_RECORD_H
@@ -29,12 +24,10 @@
 #include <stddef.h>
 #include <time.h>
 
+#include "apppw_label.h"
 #include "apppw_record_error.h"
 #include "apppw_secret.h"
 
-#define APPPW_LABEL_MAX		64
-#define APPPW_LABEL_MAX_BYTES	256
-#define APPPW_SCOPE_MAX		32
 /* the longest record apppw_record_format() can write, NUL included */
 #define APPPW_RECORD_MAX	640
 
@@ -69,12 +62,5 @@ int apppw_record_id( const char *val, size_t len, char id[APPPW_ID_LEN + 1] );
 /* Write r as a stored record. Returns its length, or -1 (out zeroed) when
  * r is not valid or outlen is too small. */
 int apppw_record_format( const apppw_record *r, char *out, size_t outlen );
-
-/* Validate a label of len bytes by the rules above: APPPW_REC_OK or
- * APPPW_REC_BAD_LABEL. */
-enum apppw_record_error apppw_label_check( const char *s, size_t len );
-
-/* Validate a scope name: APPPW_REC_OK or APPPW_REC_BAD_SCOPE. */
-enum apppw_record_error apppw_scope_check( const char *s, size_t len );
 
 #endif /* APPPW_RECORD_H */

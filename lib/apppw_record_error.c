@@ -3,7 +3,7 @@
  * The limits in the texts are spelled from the constants that enforce
  * them, so that a text cannot drift from its rule.
  */
-#include "apppw_record.h"
+#include "apppw_label.h"
 #include "apppw_record_error.h"
 
 #define APPPW_STR_( x )	#x

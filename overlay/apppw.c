@@ -30,6 +30,7 @@
 #include "ldap_avl.h"
 
 #include "apppw_create.h"
+#include "apppw_label.h"
 #include "apppw_proto.h"
 #include "apppw_record.h"
 #include "apppw_secret.h"

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "apppw_create.h"
+#include "apppw_label.h"
 #include "apppw_record.h"
 #include "apppw_secret.h"
 #include "apppw_state.h"

@@ -12,8 +12,9 @@
 
 #include "apppw.h"
 #include "apppw_create.h"
+#include "apppw_label.h"
 #include "apppw_proto.h"
-#include "apppw_record.h"
+#include "apppw_record_error.h"
 #include "apppw_secret.h"
 #include "apppw_time.h"
 
