@@ -1,37 +1,12 @@
-/* t-record.c - app password records and requests: parse, format, refuse */
+/* t-record.c - app password records: parse, format, refuse */
 #include <stdlib.h>
 #include <string.h>
 
 #include <sodium.h>
 
 #include "apppw_record.h"
+#include "record-samples.h"
 #include "tap.h"
-
-#define CREATED		"created=20261124184100Z"
-#define T_CREATED	1795545660
-#define SALT64		"AAECAwQFBgcICQoLDA0ODw"
-#define HASH64		"AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8"
-#define HASH		"hash=b2b$" SALT64 "$" HASH64
-#define HASHK		"hash=b2bk$" SALT64 "$" HASH64
-#define MINIMAL		"id=k7fq " CREATED " " HASH " label=Outlook"
-#define FULL		"id=k7fq " CREATED " expires=20270101000000Z scope=mail " \
-			HASHK " label=Outlook on Anna's laptop"
-#define PW		"k7fq-2m9x-abcd-efgh-jkmn"
-#define PWNORM		"k7fq2m9xabcdefghjkmn"
-
-static int
-is_zero( const void *p, size_t n )
-{
-	const unsigned char *u = p;
-	size_t i;
-
-	for ( i = 0; i < n; i++ ) {
-		if ( u[i] != 0 ) {
-			return 0;
-		}
-	}
-	return 1;
-}
 
 /* Parse len bytes; on failure the record must come back zeroed. */
 static enum apppw_record_error
@@ -61,34 +36,6 @@ parse( const char *s )
 
 #define REFUSE( s, err, name ) \
 	is_int( parse( s ), err, "refused (%s): %s", #err, name )
-
-static enum apppw_record_error
-request_n( const char *s, size_t len, apppw_record *r, char pw[APPPW_PASSWORD_LEN + 1] )
-{
-	enum apppw_record_error rc;
-
-	memset( r, 0xa5, sizeof( *r ) );
-	memset( pw, 0xa5, APPPW_PASSWORD_LEN + 1 );
-	rc = apppw_request_parse( s, len, r, pw );
-	if ( rc != APPPW_REC_OK && ( !is_zero( r, sizeof( *r ) ) ||
-			!is_zero( pw, APPPW_PASSWORD_LEN + 1 ) ) ) {
-		diag( "request outputs not zeroed after error %d", rc );
-		return (enum apppw_record_error)-1;
-	}
-	return rc;
-}
-
-static enum apppw_record_error
-request( const char *s )
-{
-	apppw_record r;
-	char pw[APPPW_PASSWORD_LEN + 1];
-
-	return request_n( s, strlen( s ), &r, pw );
-}
-
-#define REQ_REFUSE( s, err, name ) \
-	is_int( request( s ), err, "request refused (%s): %s", #err, name )
 
 /* Format r and compare with want. */
 static int
@@ -490,78 +437,6 @@ test_format( void )
 }
 
 static void
-test_request( void )
-{
-	apppw_record r;
-	char pw[APPPW_PASSWORD_LEN + 1];
-	const char *s;
-
-	s = "password=" PW " label=Outlook";
-	is_int( request_n( s, strlen( s ), &r, pw ), APPPW_REC_OK, "minimal request" );
-	is_str( pw, PWNORM, "request: password normalised" );
-	is_str( r.id, "k7fq", "request: id is the first group" );
-	is_str( r.label, "Outlook", "request: label" );
-	ok( r.created == 0 && r.expires == 0 && r.scope[0] == '\0' && r.keyed == 0 &&
-		is_zero( r.salt, sizeof( r.salt ) ) && is_zero( r.hash, sizeof( r.hash ) ),
-		"request: the rest is zero" );
-
-	s = "expires=20270101000000Z scope=mail password=K7FQ2M9XABCDEFGHJKMN label=Apple Mail";
-	is_int( request_n( s, strlen( s ), &r, pw ), APPPW_REC_OK, "full request" );
-	is_str( pw, PWNORM, "full request: password" );
-	is_int( r.expires, 1798761600, "full request: expires" );
-	is_str( r.scope, "mail", "full request: scope" );
-	is_str( r.label, "Apple Mail", "full request: label" );
-
-	REQ_REFUSE( "", APPPW_REC_EMPTY, "empty" );
-	REQ_REFUSE( "password=k7fq-2m9x label=x", APPPW_REC_BAD_PASSWORD, "short password" );
-	REQ_REFUSE( "password=k7fq-2m9x-abcd-efgh-jkmu label=x", APPPW_REC_BAD_PASSWORD,
-		"password with u" );
-	REQ_REFUSE( "password= label=x", APPPW_REC_BAD_PASSWORD, "empty password" );
-	REQ_REFUSE( "password=" PW, APPPW_REC_MISSING_FIELD, "no label" );
-	REQ_REFUSE( "label=x password=" PW, APPPW_REC_MISSING_FIELD,
-		"label first swallows the password" );
-	REQ_REFUSE( "scope=mail label=x", APPPW_REC_MISSING_FIELD, "no password" );
-	REQ_REFUSE( "scope=mail expires=20270101000000Z password=" PW " label=x",
-		APPPW_REC_BAD_FIELD, "scope before expires" );
-	REQ_REFUSE( "id=k7fq password=" PW " label=x", APPPW_REC_BAD_FIELD, "id in a request" );
-	REQ_REFUSE( "password=" PW " password=" PW " label=x", APPPW_REC_BAD_FIELD,
-		"repeated password" );
-	REQ_REFUSE( "expires=20271301000000Z password=" PW " label=x", APPPW_REC_BAD_TIME,
-		"bad expires" );
-	REQ_REFUSE( "expires=19700101000000Z password=" PW " label=x", APPPW_REC_BAD_TIME,
-		"expires at the epoch" );
-	REQ_REFUSE( "scope=MAIL password=" PW " label=x", APPPW_REC_BAD_SCOPE, "bad scope" );
-	REQ_REFUSE( "password=" PW " label=\xc0\x80", APPPW_REC_BAD_LABEL, "bad label" );
-	REQ_REFUSE( "password=" PW "  label=x", APPPW_REC_BAD_FIELD, "two spaces" );
-	is_int( request_n( "password=" PW "\0 label=x", sizeof( "password=" PW "\0 label=x" ) - 1,
-		&r, pw ), APPPW_REC_NUL, "request refused (APPPW_REC_NUL)" );
-	{
-		char big[APPPW_RECORD_MAX + 10];
-		memset( big, 'a', sizeof( big ) );
-		is_int( request_n( big, sizeof( big ), &r, pw ), APPPW_REC_TOO_LONG,
-			"request refused (APPPW_REC_TOO_LONG)" );
-	}
-
-	/* the password in the request carries the secret: wiped by the caller */
-	apppw_wipe( pw, sizeof( pw ) );
-}
-
-static void
-test_is_request( void )
-{
-	ok( apppw_value_is_request( "password=" PW " label=x", 40 ), "password= is a request" );
-	ok( apppw_value_is_request( "expires=20270101000000Z", 23 ), "expires= is a request" );
-	ok( apppw_value_is_request( "scope=mail", 10 ), "scope= is a request" );
-	ok( !apppw_value_is_request( MINIMAL, strlen( MINIMAL ) ), "a record is not" );
-	ok( !apppw_value_is_request( "label=x", 7 ), "label= is not" );
-	ok( !apppw_value_is_request( "PASSWORD=x", 10 ), "PASSWORD= is not" );
-	ok( !apppw_value_is_request( "password", 8 ), "password without = is not" );
-	ok( !apppw_value_is_request( "password=", 8 ), "a short length is honoured" );
-	ok( !apppw_value_is_request( "", 0 ), "empty is not" );
-	ok( !apppw_value_is_request( NULL, 10 ), "NULL is not" );
-}
-
-static void
 test_record_id( void )
 {
 	char id[APPPW_ID_LEN + 1];
@@ -594,8 +469,6 @@ main( void )
 	test_parse_valid();
 	test_parse_refused();
 	test_format();
-	test_request();
-	test_is_request();
 	test_record_id();
 	return done_testing();
 }
