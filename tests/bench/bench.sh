@@ -3,9 +3,9 @@
 # plain binds and the peers, in one run (make bench). See README.md here.
 #
 # Starts private slapd servers (back-mdb, data loaded with slapadd) on free
-# loopback ports, never the system service, runs the scenarios one after
-# another, prints a table and the ratios against their targets, and stops
-# every server it started, by PID, whatever happens.
+# loopback ports, never the system service (servers.sh), runs the
+# scenarios one after another, prints a table and the ratios against their
+# targets, and stops every server it started, by PID, whatever happens.
 #
 #   server A  dataset 1 (half MFA, K app passwords), no overlay   a
 #   server B  dataset 1, apppw overlay                             b c40 f40
@@ -50,7 +50,7 @@ BIN=$ROOT/build/bench
 MODULE=$ROOT/build/apppw.so
 SCHEMA=${BENCH_SCHEMA:-$ROOT/schema/apppw.schema}
 SLAPD=/usr/sbin/slapd
-. "$ROOT/tests/lib/ports.sh"
+. "$ROOT/tests/bench/servers.sh"
 SUFFIX=dc=bench,dc=test
 
 USERS=${BENCH_USERS:-10000}
@@ -77,6 +77,13 @@ WORK=${BENCH_DIR:-$ROOT/build/bench/run}
 DIGITS=6
 STEP=30
 WINDOW=1
+# the overlay's configuration on servers B, C and D
+APPPW_OVERLAY="overlay apppw
+apppw-max-count 40
+apppw-totp-digits $DIGITS
+apppw-totp-step $STEP
+apppw-totp-window $WINDOW
+apppw-lastused-precision 300"
 
 START=$(date +%s)
 PIDS=
@@ -92,19 +99,6 @@ wants() {
 	return 1
 }
 
-stop_servers() {
-	for pid in $PIDS; do
-		kill "$pid" 2>/dev/null || :
-	done
-	for pid in $PIDS; do
-		i=0
-		while kill -0 "$pid" 2>/dev/null && [ $i -lt 50 ]; do
-			sleep 0.1; i=$((i + 1))
-		done
-		kill -9 "$pid" 2>/dev/null || :
-	done
-	PIDS=
-}
 # set before the trap: a failure before the databases exist still cleans up
 SHMDIR=
 cleanup() {
@@ -143,93 +137,6 @@ tmpfs)
 disk)	DBROOT=$WORK/db ;;
 *)	die "BENCH_DB must be tmpfs or disk" ;;
 esac
-
-# ---------------------------------------------------------------- servers
-
-# The recommended ACLs. apppwLastUsed and apppwTOTPLastStep are defined
-# by the module, so a server without it gets them without the clause that
-# names those two (it is never reached by a bind: userPassword has its own).
-acls() {
-	case $1 in
-	*apppw.so*) sed "s/SUFFIX/$SUFFIX/g" "$ROOT/tools/conf/acl.conf" ;;
-	*) awk -v RS= -v ORS='\n\n' '!/apppwLastUsed/' "$ROOT/tools/conf/acl.conf" |
-		sed "s/SUFFIX/$SUFFIX/g" ;;
-	esac
-}
-
-# write_conf name extra-modules overlay-lines
-write_conf() {
-	d=$WORK/$1
-	mkdir -p "$d" "$DBROOT/$1"
-	{
-		cat <<-EOF
-		include /etc/ldap/schema/core.schema
-		include /etc/ldap/schema/cosine.schema
-		include /etc/ldap/schema/inetorgperson.schema
-		include $SCHEMA
-		modulepath /usr/lib/ldap
-		moduleload back_mdb.so
-		EOF
-		if [ -n "$2" ]; then printf '%s\n' "$2"; fi
-		cat <<-EOF
-		pidfile $d/slapd.pid
-		argsfile $d/slapd.args
-		loglevel 0
-
-		database mdb
-		suffix "$SUFFIX"
-		rootdn "cn=admin,$SUFFIX"
-		rootpw bench-admin
-		directory $DBROOT/$1
-		maxsize 8589934592
-		index objectClass eq
-		EOF
-		if [ "$SYNC" != 1 ]; then echo "dbnosync"; fi
-		if [ -n "$3" ]; then printf '%s\n' "$3"; fi
-		if [ "$ACL" = 1 ]; then acls "$2"; fi
-	} >"$d/slapd.conf"
-}
-
-APPPW_OVERLAY="overlay apppw
-apppw-max-count 40
-apppw-totp-digits $DIGITS
-apppw-totp-step $STEP
-apppw-totp-window $WINDOW
-apppw-lastused-precision 300"
-
-# start_server name: sets PORT_name and PID_name
-start_server() {
-	d=$WORK/$1
-	slaptest -u -f "$d/slapd.conf" >"$d/slaptest.log" 2>&1 ||
-		{ cat "$d/slaptest.log" >&2; die "slaptest failed for server $1"; }
-	for _ in 1 2 3 4 5; do
-		port=$(free_port) || die "no free port"
-		"$SLAPD" -f "$d/slapd.conf" -h "ldap://127.0.0.1:$port/" -d 0 \
-			>"$d/slapd.log" 2>&1 &
-		pid=$!
-		PIDS="$PIDS $pid"
-		i=0
-		while kill -0 "$pid" 2>/dev/null && [ $i -lt 300 ]; do
-			if ldapsearch -x -H "ldap://127.0.0.1:$port/" -b "" -s base \
-					-LLL 1.1 >/dev/null 2>&1; then
-				eval "PORT_$1=$port PID_$1=$pid"
-				return 0
-			fi
-			sleep 0.1; i=$((i + 1))
-		done
-		kill "$pid" 2>/dev/null || :
-		wait "$pid" 2>/dev/null || :
-	done
-	cat "$d/slapd.log" >&2
-	die "server $1 did not start"
-}
-
-load() {
-	slapadd -q -f "$WORK/$1/slapd.conf" -l "$2" >"$WORK/$1/slapadd.log" 2>&1 ||
-		{ tail -5 "$WORK/$1/slapadd.log" >&2; die "slapadd failed for server $1"; }
-}
-
-rss_kib() { awk '/^VmHWM/ { print $2 }' "/proc/$1/status"; }
 
 # ---------------------------------------------------------------- data
 
