@@ -13,7 +13,7 @@
  *
  * requestValue ::= SEQUENCE {
  *	target	[0] LDAPDN OPTIONAL,		-- default: the bound identity
- *	label	[1] OCTET STRING,		-- UTF-8, see apppw_record.h
+ *	label	[1] OCTET STRING,		-- UTF-8, see apppw_label.h
  *	expires	[2] GeneralizedTime OPTIONAL,	-- as an OCTET STRING
  *	scope	[3] OCTET STRING OPTIONAL }
  *

@@ -12,12 +12,13 @@
 
 #include <sodium.h>
 
+#include "apppw_label.h"
 #include "apppw_record.h"
+#include "apppw_time.h"
 
 #define APPPW_B64		sodium_base64_VARIANT_ORIGINAL_NO_PADDING
 #define APPPW_SALT_B64_LEN	22	/* unpadded base64 of 16 bytes */
 #define APPPW_HASH_B64_LEN	43	/* unpadded base64 of 32 bytes */
-#define APPPW_TIME_LEN		15	/* YYYYmmddHHMMSSZ */
 
 #define APPPW_ALG_PLAIN		"b2b"
 #define APPPW_ALG_KEYED		"b2bk"
@@ -198,190 +199,6 @@ apppw_cursor_next( struct apppw_cursor *c, int *which,
 	/* "name=value " with nothing after: a truncated value, not a field */
 	if ( vend != c->end && vend + 1 == c->end ) {
 		return APPPW_REC_BAD_FIELD;
-	}
-	return APPPW_REC_OK;
-}
-
-static int
-apppw_is_leap( int y )
-{
-	return ( y % 4 == 0 && y % 100 != 0 ) || y % 400 == 0;
-}
-
-static int
-apppw_digits( const char *s, size_t n )
-{
-	int v = 0;
-	size_t i;
-
-	for ( i = 0; i < n; i++ ) {
-		v = v * 10 + ( s[i] - '0' );
-	}
-	return v;
-}
-
-int
-apppw_time_parse( const char *s, size_t len, time_t *t )
-{
-	static const int mdays[12] =
-		{ 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-	struct tm tm;
-	time_t v;
-	size_t i;
-	int dim;
-
-	*t = 0;
-	if ( s == NULL || len != APPPW_TIME_LEN || s[APPPW_TIME_LEN - 1] != 'Z' ) {
-		return -1;
-	}
-	for ( i = 0; i < APPPW_TIME_LEN - 1; i++ ) {
-		if ( s[i] < '0' || s[i] > '9' ) {
-			return -1;
-		}
-	}
-	memset( &tm, 0, sizeof( tm ) );
-	tm.tm_year = apppw_digits( s, 4 ) - 1900;
-	tm.tm_mon = apppw_digits( s + 4, 2 ) - 1;
-	tm.tm_mday = apppw_digits( s + 6, 2 );
-	tm.tm_hour = apppw_digits( s + 8, 2 );
-	tm.tm_min = apppw_digits( s + 10, 2 );
-	tm.tm_sec = apppw_digits( s + 12, 2 );
-
-	/* timegm() would quietly roll 20261340 over into 2027: check first.
-	 * No leap seconds: time_t cannot tell them apart. */
-	if ( tm.tm_year < 70 || tm.tm_mon < 0 || tm.tm_mon > 11 ) {
-		return -1;
-	}
-	dim = mdays[tm.tm_mon];
-	if ( tm.tm_mon == 1 && apppw_is_leap( tm.tm_year + 1900 ) ) {
-		dim++;
-	}
-	if ( tm.tm_mday < 1 || tm.tm_mday > dim || tm.tm_hour > 23 ||
-			tm.tm_min > 59 || tm.tm_sec > 59 ) {
-		return -1;
-	}
-	v = timegm( &tm );
-	if ( v < 0 ) {
-		return -1;
-	}
-	*t = v;
-	return 0;
-}
-
-void
-apppw_time_format( time_t t, char out[APPPW_TIME_LEN + 1] )
-{
-	struct tm tm;
-
-	/* "" for what apppw_time_parse() would refuse, so that nothing is
-	 * written that cannot be read back */
-	if ( t < 0 || gmtime_r( &t, &tm ) == NULL || tm.tm_year + 1900 > 9999 ||
-			strftime( out, 16, "%Y%m%d%H%M%SZ", &tm ) != APPPW_TIME_LEN ) {
-		out[0] = '\0';
-	}
-}
-
-/* The length of the UTF-8 sequence at s (n bytes left) and its code point,
- * or 0 for anything that is not the shortest form of a scalar value. */
-static size_t
-apppw_utf8_next( const unsigned char *s, size_t n, unsigned long *cp )
-{
-	unsigned long c;
-	size_t len, i;
-
-	if ( s[0] < 0x80 ) {
-		*cp = s[0];
-		return 1;
-	}
-	if ( s[0] >= 0xc2 && s[0] <= 0xdf ) {
-		len = 2;
-		c = s[0] & 0x1f;
-	} else if ( s[0] >= 0xe0 && s[0] <= 0xef ) {
-		len = 3;
-		c = s[0] & 0x0f;
-	} else if ( s[0] >= 0xf0 && s[0] <= 0xf4 ) {
-		len = 4;
-		c = s[0] & 0x07;
-	} else {
-		/* continuation bytes, 0xc0 and 0xc1 (always overlong), 0xf5+ */
-		return 0;
-	}
-	if ( n < len ) {
-		return 0;
-	}
-	for ( i = 1; i < len; i++ ) {
-		if ( ( s[i] & 0xc0 ) != 0x80 ) {
-			return 0;
-		}
-		c = ( c << 6 ) | ( s[i] & 0x3f );
-	}
-	if ( ( len == 3 && c < 0x800 ) || ( len == 4 && c < 0x10000 ) ||
-			c > 0x10ffff || ( c >= 0xd800 && c <= 0xdfff ) ) {
-		return 0;
-	}
-	*cp = c;
-	return len;
-}
-
-/* What a label may not hold. Labels are shown in lists and written into
- * log lines between double quotes, so: controls (C0, DEL, C1), '"' and '\\'
- * (which would end or escape the quoted field and forge another), and the
- * characters that make text display as something else (CVE-2021-42574):
- * bidirectional embeddings, overrides and isolates, zero-width and other
- * invisible format characters, and line and paragraph separators. */
-static int
-apppw_label_char_refused( unsigned long cp )
-{
-	return cp < 0x20 || ( cp >= 0x7f && cp <= 0x9f ) ||
-		cp == '"' || cp == '\\' ||
-		cp == 0xad ||				/* soft hyphen */
-		cp == 0x61c ||				/* Arabic letter mark */
-		cp == 0x180e ||				/* Mongolian vowel separator */
-		( cp >= 0x200b && cp <= 0x200f ) ||	/* zero width, LRM, RLM */
-		( cp >= 0x2028 && cp <= 0x202e ) ||	/* separators, LRE..RLO */
-		( cp >= 0x2060 && cp <= 0x206f ) ||	/* word joiner, LRI..PDI, ... */
-		cp == 0xfeff ||				/* zero width no-break space */
-		( cp >= 0xfff9 && cp <= 0xfffb );	/* interlinear annotation */
-}
-
-enum apppw_record_error
-apppw_label_check( const char *s, size_t len )
-{
-	const unsigned char *u = (const unsigned char *)s;
-	unsigned long cp;
-	size_t i, n, chars = 0;
-
-	if ( s == NULL || len == 0 || len > APPPW_LABEL_MAX_BYTES ||
-			s[0] == ' ' || s[len - 1] == ' ' ) {
-		return APPPW_REC_BAD_LABEL;
-	}
-	for ( i = 0; i < len; i += n ) {
-		n = apppw_utf8_next( u + i, len - i, &cp );
-		if ( n == 0 || apppw_label_char_refused( cp ) ) {
-			return APPPW_REC_BAD_LABEL;
-		}
-		if ( ++chars > APPPW_LABEL_MAX ) {
-			return APPPW_REC_BAD_LABEL;
-		}
-	}
-	return APPPW_REC_OK;
-}
-
-enum apppw_record_error
-apppw_scope_check( const char *s, size_t len )
-{
-	size_t i;
-
-	if ( s == NULL || len == 0 || len > APPPW_SCOPE_MAX ||
-			s[0] < 'a' || s[0] > 'z' ) {
-		return APPPW_REC_BAD_SCOPE;
-	}
-	for ( i = 1; i < len; i++ ) {
-		if ( !( ( s[i] >= 'a' && s[i] <= 'z' ) ||
-				( s[i] >= '0' && s[i] <= '9' ) ||
-				s[i] == '_' || s[i] == '-' ) ) {
-			return APPPW_REC_BAD_SCOPE;
-		}
 	}
 	return APPPW_REC_OK;
 }
@@ -680,45 +497,4 @@ done:
 		memset( out, 0, outlen );
 	}
 	return n;
-}
-
-#define APPPW_STR_( x )	#x
-#define APPPW_STR( x )	APPPW_STR_( x )
-
-const char *
-apppw_record_strerror( enum apppw_record_error e )
-{
-	switch ( e ) {
-	case APPPW_REC_OK:
-		return "success";
-	case APPPW_REC_EMPTY:
-		return "empty value";
-	case APPPW_REC_TOO_LONG:
-		return "value too long";
-	case APPPW_REC_NUL:
-		return "value holds a NUL byte";
-	case APPPW_REC_BAD_FIELD:
-		return "unknown, repeated or misplaced field";
-	case APPPW_REC_BAD_ID:
-		return "id is not four base32 symbols";
-	case APPPW_REC_BAD_TIME:
-		return "time is not a valid GeneralizedTime YYYYmmddHHMMSSZ";
-	case APPPW_REC_EXPIRES_BEFORE_CREATED:
-		return "expires is not after created";
-	case APPPW_REC_BAD_SCOPE:
-		return "scope must be 1 to " APPPW_STR( APPPW_SCOPE_MAX )
-			" of a-z 0-9 _ -, starting with a letter";
-	case APPPW_REC_BAD_HASH:
-		return "hash field is malformed";
-	case APPPW_REC_BAD_LABEL:
-		return "label must be 1 to " APPPW_STR( APPPW_LABEL_MAX )
-			" characters of UTF-8 without spaces at either end, "
-			"control, invisible or bidirectional characters, "
-			"'\"' or '\\'";
-	case APPPW_REC_BAD_PASSWORD:
-		return "password is not an app password";
-	case APPPW_REC_MISSING_FIELD:
-		return "a required field is missing";
-	}
-	return "unknown error";
 }

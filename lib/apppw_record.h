@@ -8,7 +8,7 @@
  *
  * (one line; wrapped here). hash is "b2b" (unkeyed) or "b2bk" (keyed with
  * the server key), then the salt and the BLAKE2b-256 hash in unpadded
- * standard base64. Times are GeneralizedTime in UTC, YYYYmmddHHMMSSZ.
+ * standard base64. Times are GeneralizedTime (apppw_time.h).
  *
  * An administrator may instead write a request, which the overlay turns
  * into a record before it is stored (the id is the password's first group,
@@ -16,12 +16,7 @@
  *
  *   [expires=...] [scope=...] password=k7fq-2m9x-... label=Outlook
  *
- * Labels are 1 to APPPW_LABEL_MAX characters of valid UTF-8, at most
- * APPPW_LABEL_MAX_BYTES bytes, no leading or trailing space, and none of:
- * control characters, '"', '\', invisible and bidirectional formatting
- * characters (labels are quoted in logs and shown in lists, where such
- * characters could forge a field or disguise the text). Scope names are
- * 1 to APPPW_SCOPE_MAX of [a-z0-9_-], starting with a letter.
+ * Labels and scope names follow the rules of apppw_label.h.
  */
 #ifndef APPPW_RECORD_H
 #define APPPW_RECORD_H
@@ -29,29 +24,12 @@
 #include <stddef.h>
 #include <time.h>
 
+#include "apppw_label.h"
+#include "apppw_record_error.h"
 #include "apppw_secret.h"
 
-#define APPPW_LABEL_MAX		64
-#define APPPW_LABEL_MAX_BYTES	256
-#define APPPW_SCOPE_MAX		32
 /* the longest record apppw_record_format() can write, NUL included */
 #define APPPW_RECORD_MAX	640
-
-enum apppw_record_error {
-	APPPW_REC_OK = 0,
-	APPPW_REC_EMPTY,		/* empty value */
-	APPPW_REC_TOO_LONG,		/* longer than APPPW_RECORD_MAX */
-	APPPW_REC_NUL,			/* holds a NUL byte */
-	APPPW_REC_BAD_FIELD,		/* unknown, repeated or misplaced field */
-	APPPW_REC_BAD_ID,		/* id is not four alphabet symbols */
-	APPPW_REC_BAD_TIME,		/* created or expires not GeneralizedTime */
-	APPPW_REC_EXPIRES_BEFORE_CREATED,
-	APPPW_REC_BAD_SCOPE,		/* scope name malformed */
-	APPPW_REC_BAD_HASH,		/* hash field malformed */
-	APPPW_REC_BAD_LABEL,		/* label missing, too long, bad UTF-8 or control */
-	APPPW_REC_BAD_PASSWORD,		/* request's password is not an app password */
-	APPPW_REC_MISSING_FIELD		/* a required field is absent */
-};
 
 typedef struct apppw_record {
 	char		id[APPPW_ID_LEN + 1];
@@ -84,20 +62,5 @@ int apppw_record_id( const char *val, size_t len, char id[APPPW_ID_LEN + 1] );
 /* Write r as a stored record. Returns its length, or -1 (out zeroed) when
  * r is not valid or outlen is too small. */
 int apppw_record_format( const apppw_record *r, char *out, size_t outlen );
-
-/* Validate a label of len bytes by the rules above: APPPW_REC_OK or
- * APPPW_REC_BAD_LABEL. */
-enum apppw_record_error apppw_label_check( const char *s, size_t len );
-
-/* Validate a scope name: APPPW_REC_OK or APPPW_REC_BAD_SCOPE. */
-enum apppw_record_error apppw_scope_check( const char *s, size_t len );
-
-/* GeneralizedTime YYYYmmddHHMMSSZ <-> time_t (UTC). parse: 0 or -1. */
-#define APPPW_TIME_LEN		15
-int apppw_time_parse( const char *s, size_t len, time_t *t );
-void apppw_time_format( time_t t, char out[APPPW_TIME_LEN + 1] );
-
-/* A short English text for an error, for LDAP diagnostics. */
-const char *apppw_record_strerror( enum apppw_record_error e );
 
 #endif /* APPPW_RECORD_H */

@@ -4,9 +4,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "apppw_record.h"
 #include "apppw_secret.h"
 #include "apppw_state.h"
+#include "apppw_time.h"
 
 _Static_assert( sizeof( time_t ) == sizeof( int64_t ),
 	"APPPW_LASTSTEP_MAX_LEN counts the digits of a 64-bit time_t" );

@@ -19,8 +19,8 @@
 #include <stddef.h>
 #include <time.h>
 
-#include "apppw_record.h"
 #include "apppw_secret.h"
+#include "apppw_time.h"
 
 #define APPPW_LASTUSED_LEN	( APPPW_ID_LEN + 1 + APPPW_TIME_LEN )
 /* the digits of the largest time_t, 2^63 - 1 */

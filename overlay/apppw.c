@@ -30,11 +30,13 @@
 #include "ldap_avl.h"
 
 #include "apppw_create.h"
+#include "apppw_label.h"
 #include "apppw_proto.h"
 #include "apppw_record.h"
 #include "apppw_secret.h"
 #include "apppw_state.h"
 #include "apppw_throttle.h"
+#include "apppw_time.h"
 #include "apppw_totp.h"
 
 static AttributeDescription *ad_mfa, *ad_password, *ad_totp_secret,

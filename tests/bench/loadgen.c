@@ -50,25 +50,11 @@
 #include <ldap.h>
 #include <liboath/oath.h>
 
-#define MAX_CONNS	1024
-#define MAX_DIGITS	8
+#include "loadgen.h"
+
 #define SHOW_ERRORS	5
 /* consecutive transport failures after which a thread gives up */
 #define MAX_CONN_FAILURES	100
-#define CROCKFORD	"0123456789abcdefghjkmnpqrstvwxyz"
-
-enum mode { MODE_PLAIN, MODE_APPPW, MODE_BADAPPPW, MODE_TOTP, MODE_BADCODE,
-	MODE_BADPASSWORD };
-enum group { GROUP_DEFAULT, GROUP_PLAIN, GROUP_MFA, GROUP_ALL };
-
-struct user {
-	char		*dn;
-	struct berval	password;
-	struct berval	apppw;		/* NULL bv_val for plain users */
-	struct berval	bad_apppw;	/* same id, different secret */
-	char		*totp;		/* raw secret bytes */
-	size_t		totp_len;
-};
 
 struct conn {
 	LDAP		*ld;
@@ -92,45 +78,6 @@ struct worker {
 	int		failed;		/* gave up: transport broken */
 };
 
-static struct {
-	const char	*uri;
-	const char	*creds;
-	const char	*scenario;
-	enum mode	mode;
-	enum group	group;
-	int		threads;
-	int		conns;
-	double		warmup;
-	double		duration;
-	int		new_conn;
-	int		burst;
-	long		warm_users;	/* -1: 10% of the users */
-	long		skip;
-	long		limit;
-	long long	after_step;
-	unsigned	step;
-	unsigned	digits;
-	int		expect;
-	int		nodash;
-	const char	*latfile;
-	const char	*summarise;	/* -P: only summarise this file */
-} cfg = {
-	.uri = "ldap://127.0.0.1:389",
-	.scenario = "-",
-	.threads = 2,
-	.conns = 2,
-	.warmup = 2,
-	.duration = 8,
-	.warm_users = -1,
-	.after_step = -1,
-	.step = 30,
-	.digits = 6,
-	.expect = -1,
-};
-
-static struct user *users;
-static size_t nusers;
-
 /* The dispatch state shared by the threads. */
 static atomic_ulong cursor;
 static unsigned long burst_first, burst_end;	/* current burst range */
@@ -148,14 +95,14 @@ now_ns( void )
 	return (uint64_t)ts.tv_sec * 1000000000u + ts.tv_nsec;
 }
 
-static void
+void
 die( const char *msg )
 {
 	fprintf( stderr, "loadgen: %s\n", msg );
 	exit( 2 );
 }
 
-static void *
+void *
 xmalloc( size_t n )
 {
 	void *p = malloc( n ? n : 1 );
@@ -163,132 +110,6 @@ xmalloc( size_t n )
 	if ( p == NULL )
 		die( "out of memory" );
 	return p;
-}
-
-static void
-bv_set( struct berval *bv, const char *s )
-{
-	bv->bv_len = strlen( s );
-	bv->bv_val = xmalloc( bv->bv_len + 1 );
-	memcpy( bv->bv_val, s, bv->bv_len + 1 );
-}
-
-/* A wrong app password that keeps the record's id, so the server finds
- * the record and must run the hash check: every secret symbol is moved
- * to the next one of the alphabet, which can never give the right one. */
-static void
-make_bad_apppw( const struct berval *good, struct berval *bad )
-{
-	size_t i, symbols = 0;
-
-	bv_set( bad, good->bv_val );
-	for ( i = 0; i < bad->bv_len; i++ ) {
-		const char *p;
-
-		if ( bad->bv_val[i] == '-' )
-			continue;
-		if ( symbols++ < 4 )
-			continue;
-		p = strchr( CROCKFORD, bad->bv_val[i] );
-		if ( p != NULL && *p )
-			bad->bv_val[i] = p[1] ? p[1] : CROCKFORD[0];
-	}
-}
-
-static void
-strip_dashes( struct berval *bv )
-{
-	size_t i, j;
-
-	for ( i = j = 0; i < bv->bv_len; i++ )
-		if ( bv->bv_val[i] != '-' )
-			bv->bv_val[j++] = bv->bv_val[i];
-	bv->bv_val[j] = '\0';
-	bv->bv_len = j;
-}
-
-static int
-user_wanted( int mfa )
-{
-	switch ( cfg.group ) {
-	case GROUP_PLAIN: return !mfa;
-	case GROUP_MFA: return mfa;
-	default: return 1;
-	}
-}
-
-static void
-load_users( void )
-{
-	FILE *fp = fopen( cfg.creds, "r" );
-	char line[1024];
-	size_t cap = 1024;
-	long skipped = 0;
-
-	if ( fp == NULL ) {
-		fprintf( stderr, "loadgen: %s: %s\n", cfg.creds, strerror( errno ) );
-		exit( 2 );
-	}
-	users = xmalloc( cap * sizeof(*users) );
-	while ( fgets( line, sizeof(line), fp ) ) {
-		char *f[4], *save = NULL, *p = line;
-		struct user *u;
-		int i, mfa;
-
-		if ( line[0] == '#' || line[0] == '\n' )
-			continue;
-		line[strcspn( line, "\n" )] = '\0';
-		for ( i = 0; i < 4; i++, p = NULL ) {
-			f[i] = strtok_r( p, "\t", &save );
-			if ( f[i] == NULL )
-				die( "malformed credentials line" );
-		}
-		/* MFA users have a TOTP secret, and app passwords unless K is 0 */
-		mfa = strcmp( f[3], "-" ) != 0;
-		if ( !user_wanted( mfa ) )
-			continue;
-		if ( skipped < cfg.skip ) {
-			skipped++;
-			continue;
-		}
-		if ( cfg.limit > 0 && nusers >= (size_t)cfg.limit )
-			break;
-		if ( nusers == cap ) {
-			cap *= 2;
-			users = realloc( users, cap * sizeof(*users) );
-			if ( users == NULL )
-				die( "out of memory" );
-		}
-		u = &users[nusers++];
-		memset( u, 0, sizeof(*u) );
-		u->dn = strdup( f[0] );
-		bv_set( &u->password, f[1] );
-		if ( strcmp( f[2], "-" ) != 0 ) {
-			bv_set( &u->apppw, f[2] );
-			make_bad_apppw( &u->apppw, &u->bad_apppw );
-			if ( cfg.nodash ) {
-				strip_dashes( &u->apppw );
-				strip_dashes( &u->bad_apppw );
-			}
-		}
-		if ( strcmp( f[3], "-" ) != 0 &&
-				oath_base32_decode( f[3], strlen( f[3] ),
-					&u->totp, &u->totp_len ) != OATH_OK )
-			die( "bad TOTP secret in the credentials file" );
-	}
-	fclose( fp );
-	if ( nusers == 0 )
-		die( "no user of the requested group in the credentials file" );
-	if ( cfg.mode != MODE_PLAIN ) {
-		size_t i;
-
-		for ( i = 0; i < nusers; i++ ) {
-			if ( cfg.mode == MODE_APPPW || cfg.mode == MODE_BADAPPPW ?
-					!users[i].apppw.bv_val : !users[i].totp )
-				die( "this mode needs MFA users with app passwords "
-					"or TOTP secrets (-u mfa)" );
-		}
-	}
 }
 
 static int
@@ -315,88 +136,6 @@ conn_close( struct conn *c )
 	c->busy = 0;
 }
 
-/* prefix, the password and the code, in buf */
-static int
-password_and_code( const char *prefix, const struct berval *password,
-	const char *code, struct berval *cred, char *buf, size_t buflen )
-{
-	size_t plen = strlen( prefix );
-
-	if ( plen + password->bv_len + cfg.digits + 1 > buflen )
-		return -1;
-	memcpy( buf, prefix, plen );
-	memcpy( buf + plen, password->bv_val, password->bv_len );
-	memcpy( buf + plen + password->bv_len, code, cfg.digits + 1 );
-	cred->bv_val = buf;
-	cred->bv_len = plen + password->bv_len + cfg.digits;
-	return 0;
-}
-
-/* A code that no step of a window of 1 around now accepts: the current
- * one with its first digit moved on until it is none of the three. */
-static int
-wrong_code( const struct user *u, char code[MAX_DIGITS + 1] )
-{
-	char near[3][MAX_DIGITS + 1];
-	time_t now = time( NULL );
-	int i, clash;
-
-	for ( i = 0; i < 3; i++ ) {
-		if ( oath_totp_generate( u->totp, u->totp_len,
-				now + ( i - 1 ) * (time_t)cfg.step, cfg.step, 0,
-				cfg.digits, near[i] ) != OATH_OK )
-			return -1;
-	}
-	memcpy( code, near[1], cfg.digits + 1 );
-	do {
-		code[0] = code[0] == '9' ? '0' : code[0] + 1;
-		for ( clash = 0, i = 0; i < 3; i++ )
-			clash |= strcmp( code, near[i] ) == 0;
-	} while ( clash );
-	return 0;
-}
-
-/* Build the credentials for one bind. For TOTP the code is computed now,
- * at the moment of the bind, and the step it belongs to is remembered. */
-static int
-make_cred( struct worker *w, const struct user *u, struct berval *cred,
-	char *buf, size_t buflen )
-{
-	switch ( cfg.mode ) {
-	case MODE_PLAIN:
-		*cred = u->password;
-		return 0;
-	case MODE_APPPW:
-		*cred = u->apppw;
-		return 0;
-	case MODE_BADAPPPW:
-		*cred = u->bad_apppw;
-		return 0;
-	case MODE_TOTP: {
-		char code[MAX_DIGITS + 1];
-		time_t now = time( NULL );
-		int64_t step = now / cfg.step;
-
-		if ( oath_totp_generate( u->totp, u->totp_len, now, cfg.step, 0,
-				cfg.digits, code ) != OATH_OK )
-			return -1;
-		if ( step > w->last_step )
-			w->last_step = step;
-		return password_and_code( "", &u->password, code, cred, buf, buflen );
-	}
-	case MODE_BADCODE:
-	case MODE_BADPASSWORD: {
-		char code[MAX_DIGITS + 1];
-
-		if ( wrong_code( u, code ) != 0 )
-			return -1;
-		return password_and_code( cfg.mode == MODE_BADPASSWORD ? "x" : "",
-			&u->password, code, cred, buf, buflen );
-	}
-	}
-	return -1;
-}
-
 static void
 show_error( const struct user *u, int rc, const char *diag )
 {
@@ -416,7 +155,7 @@ send_bind( struct worker *w, struct conn *c, const struct user *u )
 	int rc;
 
 	c->user = u;
-	if ( make_cred( w, u, &cred, buf, sizeof(buf) ) != 0 )
+	if ( make_cred( u, &w->last_step, &cred, buf, sizeof(buf) ) != 0 )
 		die( "cannot compute a TOTP code" );
 	/* the clock starts after the client's own work; with -N it includes
 	 * the connection, which ldap_sasl_bind() opens */
@@ -592,206 +331,6 @@ worker_main( void *arg )
 	for ( i = 0; i < cfg.conns; i++ )
 		conn_close( &w->conns[i] );
 	return NULL;
-}
-
-static int
-cmp_u64( const void *a, const void *b )
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-/* Nearest-rank percentile of a sorted array, in microseconds. */
-static double
-percentile_us( const uint64_t *v, size_t n, double p )
-{
-	size_t rank;
-
-	if ( n == 0 )
-		return 0;
-	rank = (size_t)( p * n + 0.999999 );
-	if ( rank < 1 )
-		rank = 1;
-	if ( rank > n )
-		rank = n;
-	return v[rank - 1] / 1000.0;
-}
-
-/* Raw latencies, so that runs made in several rounds (TOTP bursts) can
- * be summarised together. */
-static void
-write_latencies( const uint64_t *v, size_t n )
-{
-	FILE *fp = fopen( cfg.latfile, "a" );
-	size_t i;
-
-	if ( fp == NULL ) {
-		fprintf( stderr, "loadgen: %s: %s\n", cfg.latfile, strerror( errno ) );
-		exit( 2 );
-	}
-	for ( i = 0; i < n; i++ )
-		fprintf( fp, "%.1f\n", v[i] / 1000.0 );
-	if ( fclose( fp ) != 0 )
-		die( "cannot write the latency file" );
-}
-
-static int
-cmp_double( const void *a, const void *b )
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-/* -P: the percentiles of the latencies of several runs, written with -o */
-static int
-summarise( void )
-{
-	FILE *fp = fopen( cfg.summarise, "r" );
-	double *v = NULL, x;
-	size_t n = 0, cap = 0, r50, r99;
-
-	if ( fp == NULL ) {
-		fprintf( stderr, "loadgen: %s: %s\n", cfg.summarise, strerror( errno ) );
-		return 2;
-	}
-	while ( fscanf( fp, "%lf", &x ) == 1 ) {
-		if ( n == cap ) {
-			cap = cap ? cap * 2 : 65536;
-			v = realloc( v, cap * sizeof(*v) );
-			if ( v == NULL )
-				die( "out of memory" );
-		}
-		v[n++] = x;
-	}
-	fclose( fp );
-	if ( n == 0 ) {
-		printf( "count=0 p50_us=0 p99_us=0\n" );
-		return 1;
-	}
-	qsort( v, n, sizeof(*v), cmp_double );
-	/* nearest rank, as percentile_us() */
-	r50 = (size_t)( 0.50 * n + 0.999999 );
-	r99 = (size_t)( 0.99 * n + 0.999999 );
-	printf( "count=%zu p50_us=%.1f p99_us=%.1f\n", n,
-		v[( r50 ? r50 : 1 ) - 1], v[( r99 ? r99 : 1 ) - 1] );
-	free( v );
-	return 0;
-}
-
-static const char *mode_names[] = { "plain", "apppw", "badapppw", "totp",
-	"badcode", "badpassword" };
-
-static void
-usage( void )
-{
-	fprintf( stderr,
-		"usage: loadgen -H uri -f credentials\n"
-		"\t[-m plain|apppw|badapppw|totp|badcode|badpassword]\n"
-		"\t[-u plain|mfa|all] [-t threads] [-c conns-per-thread]\n"
-		"\t[-w warm-up-s] [-d seconds] [-N] [-B] [-W warm-users]\n"
-		"\t[-A after-step] [-S step] [-D digits] [-s skip] [-l users] [-e rc]\n"
-		"\t[-R] [-L scenario] [-o latency-file]\n"
-		"       loadgen -P latency-file\n"
-		"  -m  what is sent: password, app password, wrong app password\n"
-		"      (expects 49), password + TOTP code (burst mode), password +\n"
-		"      a wrong code, wrong password + a code (both expect 49)\n"
-		"  -u  which users (plain for plain, mfa otherwise)\n"
-		"  -t, -c  threads (2) and connections per thread (2)\n"
-		"  -w, -d  warm-up (2) and measured (8) seconds, timed mode\n"
-		"  -N  a new connection for every bind\n"
-		"  -B  burst: each user once, the first -W (10%%) untimed\n"
-		"  -A  wait until the TOTP step is greater than this one\n"
-		"  -S, -D  TOTP step (30) and digits (6)\n"
-		"  -s, -l  skip the first N users of the group, use the next N\n"
-		"  -e  expected result code\n"
-		"  -R  send app passwords without their dashes\n"
-		"  -L  scenario name for the output\n"
-		"  -o  append the measured latencies (us, one a line) to a file\n"
-		"  -P  print p50 and p99 of such a file (several runs merged)\n" );
-	exit( 2 );
-}
-
-static long
-num_arg( const char *s, long min, long max )
-{
-	char *end;
-	long v;
-
-	errno = 0;
-	v = strtol( s, &end, 10 );
-	if ( errno || end == s || *end || v < min || v > max )
-		usage();
-	return v;
-}
-
-static double
-sec_arg( const char *s )
-{
-	char *end;
-	double v = strtod( s, &end );
-
-	if ( end == s || *end || v < 0 || v > 86400 )
-		usage();
-	return v;
-}
-
-static void
-parse_args( int argc, char **argv )
-{
-	int c;
-
-	while ( ( c = getopt( argc, argv, "H:f:m:u:t:c:w:d:NBW:A:S:D:s:l:e:RL:o:P:" ) ) != -1 ) {
-		switch ( c ) {
-		case 'H': cfg.uri = optarg; break;
-		case 'f': cfg.creds = optarg; break;
-		case 'm':
-			for ( cfg.mode = 0; cfg.mode <= MODE_BADPASSWORD; cfg.mode++ )
-				if ( strcmp( optarg, mode_names[cfg.mode] ) == 0 )
-					break;
-			if ( cfg.mode > MODE_BADPASSWORD )
-				usage();
-			break;
-		case 'u':
-			if ( strcmp( optarg, "plain" ) == 0 ) cfg.group = GROUP_PLAIN;
-			else if ( strcmp( optarg, "mfa" ) == 0 ) cfg.group = GROUP_MFA;
-			else if ( strcmp( optarg, "all" ) == 0 ) cfg.group = GROUP_ALL;
-			else usage();
-			break;
-		case 't': cfg.threads = num_arg( optarg, 1, 256 ); break;
-		case 'c': cfg.conns = num_arg( optarg, 1, MAX_CONNS ); break;
-		case 'w': cfg.warmup = sec_arg( optarg ); break;
-		case 'd': cfg.duration = sec_arg( optarg ); break;
-		case 'N': cfg.new_conn = 1; break;
-		case 'B': cfg.burst = 1; break;
-		case 'W': cfg.warm_users = num_arg( optarg, 0, 100000000 ); break;
-		case 'A': cfg.after_step = num_arg( optarg, -1, 1L << 40 ); break;
-		case 'S': cfg.step = num_arg( optarg, 1, 3600 ); break;
-		case 'D': cfg.digits = num_arg( optarg, 6, MAX_DIGITS ); break;
-		case 's': cfg.skip = num_arg( optarg, 0, 100000000 ); break;
-		case 'l': cfg.limit = num_arg( optarg, 1, 100000000 ); break;
-		case 'e': cfg.expect = num_arg( optarg, 0, 255 ); break;
-		case 'R': cfg.nodash = 1; break;
-		case 'L': cfg.scenario = optarg; break;
-		case 'o': cfg.latfile = optarg; break;
-		case 'P': cfg.summarise = optarg; break;
-		default: usage();
-		}
-	}
-	if ( optind != argc || ( cfg.creds == NULL && cfg.summarise == NULL ) )
-		usage();
-	if ( cfg.group == GROUP_DEFAULT )
-		cfg.group = cfg.mode == MODE_PLAIN ? GROUP_PLAIN : GROUP_MFA;
-	if ( cfg.expect < 0 )
-		cfg.expect = cfg.mode == MODE_BADAPPPW || cfg.mode == MODE_BADCODE ||
-			cfg.mode == MODE_BADPASSWORD ?
-			LDAP_INVALID_CREDENTIALS : LDAP_SUCCESS;
-	/* a TOTP code is good once per step: only a burst respects that */
-	if ( cfg.mode == MODE_TOTP )
-		cfg.burst = 1;
-	if ( !cfg.burst && cfg.duration <= 0 )
-		usage();
 }
 
 /* A run after another one on the same server must not reuse a step the

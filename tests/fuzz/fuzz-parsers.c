@@ -14,9 +14,11 @@
 #include <string.h>
 
 #include "apppw_create.h"
+#include "apppw_label.h"
 #include "apppw_record.h"
 #include "apppw_secret.h"
 #include "apppw_state.h"
+#include "apppw_time.h"
 #include "apppw_totp.h"
 
 /* a parsed record formats back to the very bytes it came from */

@@ -1,37 +1,12 @@
-/* t-record.c - app password records and requests: parse, format, refuse */
+/* t-record.c - app password records: parse, format, refuse */
 #include <stdlib.h>
 #include <string.h>
 
 #include <sodium.h>
 
 #include "apppw_record.h"
+#include "record-samples.h"
 #include "tap.h"
-
-#define CREATED		"created=20261124184100Z"
-#define T_CREATED	1795545660
-#define SALT64		"AAECAwQFBgcICQoLDA0ODw"
-#define HASH64		"AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8"
-#define HASH		"hash=b2b$" SALT64 "$" HASH64
-#define HASHK		"hash=b2bk$" SALT64 "$" HASH64
-#define MINIMAL		"id=k7fq " CREATED " " HASH " label=Outlook"
-#define FULL		"id=k7fq " CREATED " expires=20270101000000Z scope=mail " \
-			HASHK " label=Outlook on Anna's laptop"
-#define PW		"k7fq-2m9x-abcd-efgh-jkmn"
-#define PWNORM		"k7fq2m9xabcdefghjkmn"
-
-static int
-is_zero( const void *p, size_t n )
-{
-	const unsigned char *u = p;
-	size_t i;
-
-	for ( i = 0; i < n; i++ ) {
-		if ( u[i] != 0 ) {
-			return 0;
-		}
-	}
-	return 1;
-}
 
 /* Parse len bytes; on failure the record must come back zeroed. */
 static enum apppw_record_error
@@ -61,34 +36,6 @@ parse( const char *s )
 
 #define REFUSE( s, err, name ) \
 	is_int( parse( s ), err, "refused (%s): %s", #err, name )
-
-static enum apppw_record_error
-request_n( const char *s, size_t len, apppw_record *r, char pw[APPPW_PASSWORD_LEN + 1] )
-{
-	enum apppw_record_error rc;
-
-	memset( r, 0xa5, sizeof( *r ) );
-	memset( pw, 0xa5, APPPW_PASSWORD_LEN + 1 );
-	rc = apppw_request_parse( s, len, r, pw );
-	if ( rc != APPPW_REC_OK && ( !is_zero( r, sizeof( *r ) ) ||
-			!is_zero( pw, APPPW_PASSWORD_LEN + 1 ) ) ) {
-		diag( "request outputs not zeroed after error %d", rc );
-		return (enum apppw_record_error)-1;
-	}
-	return rc;
-}
-
-static enum apppw_record_error
-request( const char *s )
-{
-	apppw_record r;
-	char pw[APPPW_PASSWORD_LEN + 1];
-
-	return request_n( s, strlen( s ), &r, pw );
-}
-
-#define REQ_REFUSE( s, err, name ) \
-	is_int( request( s ), err, "request refused (%s): %s", #err, name )
 
 /* Format r and compare with want. */
 static int
@@ -490,78 +437,6 @@ test_format( void )
 }
 
 static void
-test_request( void )
-{
-	apppw_record r;
-	char pw[APPPW_PASSWORD_LEN + 1];
-	const char *s;
-
-	s = "password=" PW " label=Outlook";
-	is_int( request_n( s, strlen( s ), &r, pw ), APPPW_REC_OK, "minimal request" );
-	is_str( pw, PWNORM, "request: password normalised" );
-	is_str( r.id, "k7fq", "request: id is the first group" );
-	is_str( r.label, "Outlook", "request: label" );
-	ok( r.created == 0 && r.expires == 0 && r.scope[0] == '\0' && r.keyed == 0 &&
-		is_zero( r.salt, sizeof( r.salt ) ) && is_zero( r.hash, sizeof( r.hash ) ),
-		"request: the rest is zero" );
-
-	s = "expires=20270101000000Z scope=mail password=K7FQ2M9XABCDEFGHJKMN label=Apple Mail";
-	is_int( request_n( s, strlen( s ), &r, pw ), APPPW_REC_OK, "full request" );
-	is_str( pw, PWNORM, "full request: password" );
-	is_int( r.expires, 1798761600, "full request: expires" );
-	is_str( r.scope, "mail", "full request: scope" );
-	is_str( r.label, "Apple Mail", "full request: label" );
-
-	REQ_REFUSE( "", APPPW_REC_EMPTY, "empty" );
-	REQ_REFUSE( "password=k7fq-2m9x label=x", APPPW_REC_BAD_PASSWORD, "short password" );
-	REQ_REFUSE( "password=k7fq-2m9x-abcd-efgh-jkmu label=x", APPPW_REC_BAD_PASSWORD,
-		"password with u" );
-	REQ_REFUSE( "password= label=x", APPPW_REC_BAD_PASSWORD, "empty password" );
-	REQ_REFUSE( "password=" PW, APPPW_REC_MISSING_FIELD, "no label" );
-	REQ_REFUSE( "label=x password=" PW, APPPW_REC_MISSING_FIELD,
-		"label first swallows the password" );
-	REQ_REFUSE( "scope=mail label=x", APPPW_REC_MISSING_FIELD, "no password" );
-	REQ_REFUSE( "scope=mail expires=20270101000000Z password=" PW " label=x",
-		APPPW_REC_BAD_FIELD, "scope before expires" );
-	REQ_REFUSE( "id=k7fq password=" PW " label=x", APPPW_REC_BAD_FIELD, "id in a request" );
-	REQ_REFUSE( "password=" PW " password=" PW " label=x", APPPW_REC_BAD_FIELD,
-		"repeated password" );
-	REQ_REFUSE( "expires=20271301000000Z password=" PW " label=x", APPPW_REC_BAD_TIME,
-		"bad expires" );
-	REQ_REFUSE( "expires=19700101000000Z password=" PW " label=x", APPPW_REC_BAD_TIME,
-		"expires at the epoch" );
-	REQ_REFUSE( "scope=MAIL password=" PW " label=x", APPPW_REC_BAD_SCOPE, "bad scope" );
-	REQ_REFUSE( "password=" PW " label=\xc0\x80", APPPW_REC_BAD_LABEL, "bad label" );
-	REQ_REFUSE( "password=" PW "  label=x", APPPW_REC_BAD_FIELD, "two spaces" );
-	is_int( request_n( "password=" PW "\0 label=x", sizeof( "password=" PW "\0 label=x" ) - 1,
-		&r, pw ), APPPW_REC_NUL, "request refused (APPPW_REC_NUL)" );
-	{
-		char big[APPPW_RECORD_MAX + 10];
-		memset( big, 'a', sizeof( big ) );
-		is_int( request_n( big, sizeof( big ), &r, pw ), APPPW_REC_TOO_LONG,
-			"request refused (APPPW_REC_TOO_LONG)" );
-	}
-
-	/* the password in the request carries the secret: wiped by the caller */
-	apppw_wipe( pw, sizeof( pw ) );
-}
-
-static void
-test_is_request( void )
-{
-	ok( apppw_value_is_request( "password=" PW " label=x", 40 ), "password= is a request" );
-	ok( apppw_value_is_request( "expires=20270101000000Z", 23 ), "expires= is a request" );
-	ok( apppw_value_is_request( "scope=mail", 10 ), "scope= is a request" );
-	ok( !apppw_value_is_request( MINIMAL, strlen( MINIMAL ) ), "a record is not" );
-	ok( !apppw_value_is_request( "label=x", 7 ), "label= is not" );
-	ok( !apppw_value_is_request( "PASSWORD=x", 10 ), "PASSWORD= is not" );
-	ok( !apppw_value_is_request( "password", 8 ), "password without = is not" );
-	ok( !apppw_value_is_request( "password=", 8 ), "a short length is honoured" );
-	ok( !apppw_value_is_request( "", 0 ), "empty is not" );
-	ok( !apppw_value_is_request( NULL, 10 ), "NULL is not" );
-}
-
-static void
 test_record_id( void )
 {
 	char id[APPPW_ID_LEN + 1];
@@ -584,148 +459,6 @@ test_record_id( void )
 	ok( apppw_record_id( "", 0, id ) == -1, "empty refused" );
 }
 
-static void
-test_time( void )
-{
-	char out[APPPW_TIME_LEN + 1];
-	time_t t;
-
-	ok( apppw_time_parse( "19700101000000Z", 15, &t ) == 0 && t == 0, "epoch" );
-	ok( apppw_time_parse( "20261124184100Z", 15, &t ) == 0 && t == T_CREATED,
-		"20261124184100Z" );
-	ok( apppw_time_parse( "20240229120000Z", 15, &t ) == 0 && t == 1709208000,
-		"leap day 2024" );
-	ok( apppw_time_parse( "20000229000000Z", 15, &t ) == 0, "leap day 2000" );
-	ok( apppw_time_parse( "99991231235959Z", 15, &t ) == 0 && t == 253402300799,
-		"end of 9999" );
-	t = 5;
-	ok( apppw_time_parse( "20261340000000Z", 15, &t ) == -1 && t == 0,
-		"month 13 refused, t zeroed" );
-	ok( apppw_time_parse( "20261124184100Z", 14, &t ) == -1, "length honoured" );
-	ok( apppw_time_parse( "20261124184100Zx", 16, &t ) == -1, "16 characters" );
-	ok( apppw_time_parse( NULL, 15, &t ) == -1, "NULL" );
-	ok( apppw_time_parse( "2026112418\00100Z", 15, &t ) == -1, "NUL" );
-
-	apppw_time_format( 0, out );
-	is_str( out, "19700101000000Z", "format epoch" );
-	apppw_time_format( T_CREATED, out );
-	is_str( out, "20261124184100Z", "format 20261124184100Z" );
-	apppw_time_format( 253402300799, out );
-	is_str( out, "99991231235959Z", "format end of 9999" );
-	apppw_time_format( 253402300800, out );
-	is_str( out, "", "format year 10000: empty" );
-	apppw_time_format( -1, out );
-	is_str( out, "", "format before 1970: empty" );
-}
-
-static void
-test_checks( void )
-{
-	char big[APPPW_LABEL_MAX_BYTES + 8];
-	int i;
-
-	is_int( apppw_label_check( "Outlook", 7 ), APPPW_REC_OK, "label Outlook" );
-	is_int( apppw_label_check( "a b", 3 ), APPPW_REC_OK, "inner space" );
-	is_int( apppw_label_check( "\xe2\x82\xac", 3 ), APPPW_REC_OK, "euro sign" );
-	is_int( apppw_label_check( "\xef\xbf\xbd", 3 ), APPPW_REC_OK, "U+FFFD" );
-	is_int( apppw_label_check( "\xf4\x8f\xbf\xbf", 4 ), APPPW_REC_OK, "U+10FFFF" );
-	is_int( apppw_label_check( "\xc2\xa0", 2 ), APPPW_REC_OK, "no-break space" );
-	is_int( apppw_label_check( "", 0 ), APPPW_REC_BAD_LABEL, "empty" );
-	is_int( apppw_label_check( NULL, 3 ), APPPW_REC_BAD_LABEL, "NULL" );
-	is_int( apppw_label_check( " ", 1 ), APPPW_REC_BAD_LABEL, "a space" );
-	is_int( apppw_label_check( "a\0b", 3 ), APPPW_REC_BAD_LABEL, "NUL" );
-	is_int( apppw_label_check( "\xc1\xbf", 2 ), APPPW_REC_BAD_LABEL, "overlong 0xc1" );
-	is_int( apppw_label_check( "\xed\xbf\xbf", 3 ), APPPW_REC_BAD_LABEL, "low surrogate" );
-	is_int( apppw_label_check( "\xf0\x9f\x93", 3 ), APPPW_REC_BAD_LABEL, "truncated 4-byte" );
-	is_int( apppw_label_check( "\xc2\x9f", 2 ), APPPW_REC_BAD_LABEL, "C1 U+009F" );
-	/* what would end or escape a quoted log field, or disguise the text */
-	{
-		static const struct {
-			const char *s, *what;
-		} refused[] = {
-			{ "x\" peer=IP=10.9.9.9:1", "a double quote (a forged log field)" },
-			{ "a\\b", "a backslash" },
-			{ "a\xc2\xadz", "U+00AD soft hyphen" },
-			{ "a\xd8\x9cz", "U+061C Arabic letter mark" },
-			{ "a\xe1\xa0\x8ez", "U+180E Mongolian vowel separator" },
-			{ "a\xe2\x80\x8bz", "U+200B zero width space" },
-			{ "a\xe2\x80\x8cz", "U+200C zero width non-joiner" },
-			{ "a\xe2\x80\x8dz", "U+200D zero width joiner" },
-			{ "a\xe2\x80\x8ez", "U+200E left-to-right mark" },
-			{ "a\xe2\x80\x8fz", "U+200F right-to-left mark" },
-			{ "a\xe2\x80\xa8z", "U+2028 line separator" },
-			{ "a\xe2\x80\xa9z", "U+2029 paragraph separator" },
-			{ "a\xe2\x80\xaaz", "U+202A left-to-right embedding" },
-			{ "a\xe2\x80\xabz", "U+202B right-to-left embedding" },
-			{ "a\xe2\x80\xacz", "U+202C pop directional formatting" },
-			{ "a\xe2\x80\xadz", "U+202D left-to-right override" },
-			{ "a\xe2\x80\xaez", "U+202E right-to-left override" },
-			{ "a\xe2\x81\xa0z", "U+2060 word joiner" },
-			{ "a\xe2\x81\xa6z", "U+2066 left-to-right isolate" },
-			{ "a\xe2\x81\xa7z", "U+2067 right-to-left isolate" },
-			{ "a\xe2\x81\xa8z", "U+2068 first strong isolate" },
-			{ "a\xe2\x81\xa9z", "U+2069 pop directional isolate" },
-			{ "a\xef\xbb\xbfz", "U+FEFF zero width no-break space" },
-			{ "a\xef\xbf\xb9z", "U+FFF9 interlinear annotation anchor" },
-		};
-		size_t k;
-
-		for ( k = 0; k < sizeof( refused ) / sizeof( refused[0] ); k++ ) {
-			is_int( apppw_label_check( refused[k].s, strlen( refused[k].s ) ),
-				APPPW_REC_BAD_LABEL, "%s", refused[k].what );
-		}
-		is_int( apppw_label_check( "Anna\xe2\x80\x99s phone", 14 ), APPPW_REC_OK,
-			"a typographic apostrophe is text" );
-		is_int( apppw_label_check( "\xd7\xa9\xd7\x9c\xd7\x95\xd7\x9d", 8 ),
-			APPPW_REC_OK, "right-to-left letters are text" );
-	}
-
-	for ( i = 0; i < APPPW_LABEL_MAX; i++ ) {
-		memcpy( big + 4 * i, "\xf0\x9f\x93\xa7", 4 );
-	}
-	is_int( apppw_label_check( big, APPPW_LABEL_MAX_BYTES ), APPPW_REC_OK,
-		"64 four-byte characters (256 bytes)" );
-	big[APPPW_LABEL_MAX_BYTES] = 'a';
-	is_int( apppw_label_check( big, APPPW_LABEL_MAX_BYTES + 1 ), APPPW_REC_BAD_LABEL,
-		"257 bytes" );
-	memset( big, 'a', sizeof( big ) );
-	is_int( apppw_label_check( big, APPPW_LABEL_MAX ), APPPW_REC_OK, "64 ASCII" );
-	is_int( apppw_label_check( big, APPPW_LABEL_MAX + 1 ), APPPW_REC_BAD_LABEL, "65 ASCII" );
-
-	is_int( apppw_scope_check( "mail", 4 ), APPPW_REC_OK, "scope mail" );
-	is_int( apppw_scope_check( "a", 1 ), APPPW_REC_OK, "scope a" );
-	is_int( apppw_scope_check( "dav_2-x", 7 ), APPPW_REC_OK, "scope dav_2-x" );
-	is_int( apppw_scope_check( "", 0 ), APPPW_REC_BAD_SCOPE, "empty scope" );
-	is_int( apppw_scope_check( NULL, 1 ), APPPW_REC_BAD_SCOPE, "NULL scope" );
-	is_int( apppw_scope_check( "_mail", 5 ), APPPW_REC_BAD_SCOPE, "scope starting with _" );
-	is_int( apppw_scope_check( "-mail", 5 ), APPPW_REC_BAD_SCOPE, "scope starting with -" );
-	is_int( apppw_scope_check( "ma il", 5 ), APPPW_REC_BAD_SCOPE, "scope with a space" );
-	is_int( apppw_scope_check( "m\0il", 4 ), APPPW_REC_BAD_SCOPE, "scope with a NUL" );
-	is_int( apppw_scope_check( "m\xc3\xa4il", 5 ), APPPW_REC_BAD_SCOPE, "non-ASCII scope" );
-}
-
-static void
-test_strerror( void )
-{
-	int e, distinct = 1, present = 1, j;
-
-	for ( e = APPPW_REC_OK; e <= APPPW_REC_MISSING_FIELD; e++ ) {
-		const char *s = apppw_record_strerror( (enum apppw_record_error)e );
-		if ( s == NULL || *s == '\0' ) {
-			present = 0;
-			continue;
-		}
-		for ( j = APPPW_REC_OK; j < e; j++ ) {
-			if ( strcmp( s, apppw_record_strerror( (enum apppw_record_error)j ) ) == 0 ) {
-				distinct = 0;
-			}
-		}
-	}
-	ok( present, "every error has a text" );
-	ok( distinct, "every error text is different" );
-	ok( apppw_record_strerror( (enum apppw_record_error)99 ) != NULL, "unknown error has a text" );
-}
-
 int
 main( void )
 {
@@ -736,11 +469,6 @@ main( void )
 	test_parse_valid();
 	test_parse_refused();
 	test_format();
-	test_request();
-	test_is_request();
 	test_record_id();
-	test_time();
-	test_checks();
-	test_strerror();
 	return done_testing();
 }

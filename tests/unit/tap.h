@@ -5,6 +5,8 @@
  *	is_int( got, want, "name" );
  *	is_str( got, want, "name" );
  *	diag( "note" );
+ *	is_zero( p, n )			1 when n bytes at p are all zero, as
+ *					a refusal must leave its outputs
  *	return done_testing();		trailing plan when none was given;
  *					non-zero when anything failed
  *
@@ -108,6 +110,20 @@ is_str( const char *got, const char *want, const char *fmt, ... )
 		diag( "expected: %s%s%s", want ? "'" : "", want ? want : "NULL", want ? "'" : "" );
 	}
 	return cond;
+}
+
+static inline int
+is_zero( const void *p, size_t n )
+{
+	const unsigned char *u = p;
+	size_t i;
+
+	for ( i = 0; i < n; i++ ) {
+		if ( u[i] != 0 ) {
+			return 0;
+		}
+	}
+	return 1;
 }
 
 /* The exit status: 0 only when every test ran and passed. */

@@ -12,9 +12,11 @@
 
 #include "apppw.h"
 #include "apppw_create.h"
+#include "apppw_label.h"
 #include "apppw_proto.h"
-#include "apppw_record.h"
+#include "apppw_record_error.h"
 #include "apppw_secret.h"
+#include "apppw_time.h"
 
 /* target is sent only when given: the server's default is the bound
  * identity. s->dn is for the messages. 0 or -1. */

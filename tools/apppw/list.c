@@ -13,6 +13,7 @@
 #include "apppw_record.h"
 #include "apppw_secret.h"
 #include "apppw_state.h"
+#include "apppw_time.h"
 
 #define TIME_SHOWN_LEN	18
 _Static_assert( sizeof( "2026-11-24 18:41Z" ) == TIME_SHOWN_LEN,

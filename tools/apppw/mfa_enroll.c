@@ -23,8 +23,9 @@
 #include <ldap.h>
 
 #include "apppw.h"
+#include "apppw_label.h"
 #include "apppw_proto.h"
-#include "apppw_record.h"
+#include "apppw_record_error.h"
 #include "apppw_secret.h"
 #include "apppw_totp.h"
 
