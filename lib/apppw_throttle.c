@@ -120,6 +120,62 @@ apppw_make_room( apppw_throttle_entry *set, time_t now,
 	return best;
 }
 
+/* The entry of hash in set, if it is remembered still; called locked. */
+static apppw_throttle_entry *
+apppw_current( apppw_throttle_entry *set, const unsigned char *hash,
+	time_t now, const apppw_throttle_policy *p )
+{
+	apppw_throttle_entry *e = apppw_find( set, hash );
+
+	if ( e && now >= apppw_forget_at( e, p ) ) {
+		memset( e, 0, sizeof( *e ) );
+		e = NULL;
+	}
+	return e;
+}
+
+/* A refusal during e's lockout: the first is to be logged, the others
+ * counted for the next line that is; called locked. */
+static void
+apppw_refused( apppw_throttle_entry *e, apppw_throttle_report *r )
+{
+	r->until = e->until;
+	r->lockouts = e->lockouts;
+	if ( !e->logged ) {
+		e->logged = 1;
+		r->log = 1;
+		r->unlogged = e->unlogged;
+		e->unlogged = 0;
+	} else {
+		e->unlogged++;
+	}
+}
+
+int
+apppw_throttle_locked( const char *dn, size_t len, time_t now,
+	const apppw_throttle_policy *p, apppw_throttle_report *r )
+{
+	unsigned char hash[APPPW_THROTTLE_HASH_LEN];
+	apppw_throttle_report scratch;
+	apppw_throttle_entry *set, *e;
+	int locked = 0;
+
+	if ( !r ) {
+		r = &scratch;
+	}
+	memset( r, 0, sizeof( *r ) );
+	set = apppw_locate( dn, len, hash );
+
+	pthread_mutex_lock( &apppw_table_mutex );
+	e = apppw_current( set, hash, now, p );
+	if ( e && now < e->until ) {
+		apppw_refused( e, r );
+		locked = 1;
+	}
+	pthread_mutex_unlock( &apppw_table_mutex );
+	return locked;
+}
+
 enum apppw_throttle_verdict
 apppw_throttle_attempt( const char *dn, size_t len, time_t now, int code_ok,
 	const apppw_throttle_policy *p, apppw_throttle_report *r )
@@ -137,22 +193,9 @@ apppw_throttle_attempt( const char *dn, size_t len, time_t now, int code_ok,
 	set = apppw_locate( dn, len, hash );
 
 	pthread_mutex_lock( &apppw_table_mutex );
-	e = apppw_find( set, hash );
-	if ( e && now >= apppw_forget_at( e, p ) ) {
-		memset( e, 0, sizeof( *e ) );
-		e = NULL;
-	}
+	e = apppw_current( set, hash, now, p );
 	if ( e && now < e->until ) {
-		r->until = e->until;
-		r->lockouts = e->lockouts;
-		if ( !e->logged ) {
-			e->logged = 1;
-			r->log = 1;
-			r->unlogged = e->unlogged;
-			e->unlogged = 0;
-		} else {
-			e->unlogged++;
-		}
+		apppw_refused( e, r );
 		v = APPPW_THROTTLE_REFUSED;
 	} else if ( code_ok ) {
 		if ( e ) {

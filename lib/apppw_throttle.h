@@ -70,6 +70,13 @@ enum apppw_throttle_verdict apppw_throttle_attempt( const char *dn, size_t len,
 	time_t now, int code_ok, const apppw_throttle_policy *p,
 	apppw_throttle_report *r );
 
+/* Whether TOTP is locked for the entry now: 1, with r filled as for a
+ * REFUSED attempt (the first refusal of a lockout is the one to log), or
+ * 0, and nothing is recorded. Lets a caller refuse before it checks the
+ * password; apppw_throttle_attempt() decides again afterwards. */
+int apppw_throttle_locked( const char *dn, size_t len, time_t now,
+	const apppw_throttle_policy *p, apppw_throttle_report *r );
+
 /* Forget an entry, for a new password or TOTP secret. */
 void apppw_throttle_forget( const char *dn, size_t len );
 

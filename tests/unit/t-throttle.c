@@ -73,6 +73,30 @@ test_counting( void )
 }
 
 static void
+test_locked( void )
+{
+	apppw_throttle_report r;
+	const char *dn = "uid=locked,dc=example,dc=com";
+
+	ok( !apppw_throttle_locked( dn, strlen( dn ), T0, &defaults, &r ),
+		"an entry never seen is not locked" );
+	attempt( dn, T0, 0, &r );
+	attempt( dn, T0, 0, &r );
+	ok( !apppw_throttle_locked( dn, strlen( dn ), T0, &defaults, &r ),
+		"nor one with two wrong codes" );
+	is_int( attempt( dn, T0, 0, &r ), APPPW_THROTTLE_LOCKED_NOW,
+		"asking did not count: the third locks" );
+	ok( apppw_throttle_locked( dn, strlen( dn ), T0 + 1, &defaults, &r ) && r.log &&
+		r.until == T0 + 30, "locked: the first refusal, to be logged" );
+	ok( apppw_throttle_locked( dn, strlen( dn ), T0 + 2, &defaults, &r ) && !r.log,
+		"the next is not logged" );
+	is_int( attempt( dn, T0 + 3, 1, &r ), APPPW_THROTTLE_REFUSED,
+		"an attempt decides the same" );
+	ok( !r.log && !apppw_throttle_locked( dn, strlen( dn ), T0 + 30, &defaults, &r ),
+		"and is not logged either; at its end the lockout is over" );
+}
+
+static void
 test_backoff( void )
 {
 	apppw_throttle_policy p = defaults;
@@ -261,6 +285,7 @@ main( void )
 		return 0;
 	}
 	test_counting();
+	test_locked();
 	test_backoff();
 	test_forgetting();
 	test_independent();
