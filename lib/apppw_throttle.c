@@ -156,13 +156,9 @@ apppw_throttle_locked( const char *dn, size_t len, time_t now,
 	const apppw_throttle_policy *p, apppw_throttle_report *r )
 {
 	unsigned char hash[APPPW_THROTTLE_HASH_LEN];
-	apppw_throttle_report scratch;
 	apppw_throttle_entry *set, *e;
 	int locked = 0;
 
-	if ( !r ) {
-		r = &scratch;
-	}
 	memset( r, 0, sizeof( *r ) );
 	set = apppw_locate( dn, len, hash );
 
@@ -181,14 +177,10 @@ apppw_throttle_attempt( const char *dn, size_t len, time_t now, int code_ok,
 	const apppw_throttle_policy *p, apppw_throttle_report *r )
 {
 	unsigned char hash[APPPW_THROTTLE_HASH_LEN];
-	apppw_throttle_report scratch;
 	apppw_throttle_entry *set, *e;
 	enum apppw_throttle_verdict v;
 	unsigned max = p->max_failures ? p->max_failures : 1;
 
-	if ( !r ) {
-		r = &scratch;
-	}
 	memset( r, 0, sizeof( *r ) );
 	set = apppw_locate( dn, len, hash );
 

@@ -65,7 +65,7 @@ int apppw_throttle_init( void );
 /* One password+code attempt on the entry whose normalised DN is dn (len
  * bytes), whose password was right; code_ok: whether its code was. The
  * verdict is decided and recorded in one step, so that concurrent binds
- * cannot try more codes than the policy allows. r may be NULL. */
+ * cannot try more codes than the policy allows. r gets what to log. */
 enum apppw_throttle_verdict apppw_throttle_attempt( const char *dn, size_t len,
 	time_t now, int code_ok, const apppw_throttle_policy *p,
 	apppw_throttle_report *r );

@@ -162,7 +162,7 @@ test_flood( void )
 	fail_times( victim, T0, 3, &r );
 	for ( i = 0; i < 20 * APPPW_THROTTLE_SETS * APPPW_THROTTLE_WAYS; i++ ) {
 		snprintf( dn, sizeof( dn ), "uid=flood%d,dc=example,dc=com", i );
-		attempt( dn, T0 + 1, 0, NULL );
+		attempt( dn, T0 + 1, 0, &r );
 	}
 	is_int( attempt( victim, T0 + 2, 1, &r ), APPPW_THROTTLE_REFUSED,
 		"a locked entry outlives %d distinct DNs",
@@ -177,10 +177,11 @@ static int evaluated[THREADS];
 static void *
 hammer( void *arg )
 {
+	apppw_throttle_report r;
 	int *n = arg, i;
 
 	for ( i = 0; i < PER_THREAD; i++ ) {
-		if ( attempt( "uid=concurrent,dc=example,dc=com", T0, 0, NULL ) !=
+		if ( attempt( "uid=concurrent,dc=example,dc=com", T0, 0, &r ) !=
 				APPPW_THROTTLE_REFUSED ) {
 			(*n)++;
 		}
