@@ -962,6 +962,8 @@ typedef struct apppw_bind_state {
 	int code_counts;		/* a wrong one is a guess: a secret exists */
 	int code_ok;			/* right, in the window, not used before */
 	const char *code_why;		/* if not, why */
+	int locked;			/* TOTP is locked: neither factor checked */
+	apppw_throttle_report tr;	/* locked: what to log */
 	struct berval dn, ndn;		/* the entry's */
 	AttributeDescription *write_ad;	/* NULL: nothing to write */
 	BerVarray old_values;		/* deleted by value; NULL if none */
@@ -1073,6 +1075,14 @@ apppw_check_app_password( Operation *op, apppw_info *ai, Entry *e,
 	return 0;
 }
 
+static void
+apppw_throttle_policy_of( apppw_info *ai, apppw_throttle_policy *p )
+{
+	p->max_failures = ai->totp_max_failures;
+	p->step = ai->totp_step;
+	p->backoff_max = ai->totp_backoff_max;
+}
+
 /* Whether the credentials end with a TOTP code, and whether it is right:
  * the code's step must be newer than the last accepted one. On success the
  * step is planned to be written by value, so that of two binds racing with
@@ -1081,6 +1091,7 @@ static void
 apppw_check_code( Operation *op, apppw_info *ai, Entry *e, apppw_bind_state *bs )
 {
 	struct berval *cred = &op->orb_cred;
+	apppw_throttle_policy policy;
 	Attribute *a_secret, *a_last;
 	const char *code;
 	time_t last_time;
@@ -1107,6 +1118,12 @@ apppw_check_code( Operation *op, apppw_info *ai, Entry *e, apppw_bind_state *bs 
 	/* stored before the bound was kept: too dear to check */
 	if ( a_secret->a_vals[0].bv_len > APPPW_TOTP_SECRET_B32_MAX ) {
 		bs->code_why = "the stored TOTP secret is too long";
+		return;
+	}
+	apppw_throttle_policy_of( ai, &policy );
+	if ( apppw_throttle_locked( e->e_nname.bv_val, e->e_nname.bv_len,
+			op->o_time, &policy, &bs->tr ) ) {
+		bs->locked = 1;
 		return;
 	}
 	a_last = attr_find( e->e_attrs, ad_totp_last );
@@ -1301,10 +1318,10 @@ apppw_log_locked( Operation *op, apppw_bind_state *bs, apppw_throttle_report *tr
 }
 
 /* TOTP is locked for the entry: refused as a wrong password is, after
- * the overlays below have seen the bind, but without checking the
- * password. Guesses then cost the server less than a plain bind, however
- * slow the password's hash; the timing may tell a stranger that TOTP is
- * locked, never whether a password is right. */
+ * the overlays below have seen the bind, but without checking the code or
+ * the password. Guesses then cost the server no more than a plain bind,
+ * however slow the password's hash; the timing may tell a stranger that
+ * TOTP is locked, never whether a password is right. */
 static int
 apppw_bind_locked( Operation *op, SlapReply *rs, slap_overinst *on,
 	apppw_bind_state *bs, apppw_throttle_report *tr )
@@ -1328,17 +1345,16 @@ apppw_bind_code( Operation *op, SlapReply *rs, slap_overinst *on,
 	apppw_bind_state *bs )
 {
 	apppw_info *ai = on->on_bi.bi_private;
-	apppw_throttle_policy policy = { ai->totp_max_failures, ai->totp_step,
-		ai->totp_backoff_max };
+	apppw_throttle_policy policy;
 	apppw_throttle_report tr;
 	struct berval cred = op->orb_cred;
 	char until[APPPW_TIME_LEN + 1];
 	int rc;
 
-	if ( bs->code_counts && apppw_throttle_locked( bs->ndn.bv_val,
-			bs->ndn.bv_len, op->o_time, &policy, &tr ) ) {
-		return apppw_bind_locked( op, rs, on, bs, &tr );
+	if ( bs->locked ) {
+		return apppw_bind_locked( op, rs, on, bs, &bs->tr );
 	}
+	apppw_throttle_policy_of( ai, &policy );
 	op->orb_cred.bv_len -= ai->totp_digits;
 	rc = overlay_op_walk( op, rs, op_bind, on->on_info, on->on_next );
 	op->orb_cred = cred;
