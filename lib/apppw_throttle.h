@@ -13,8 +13,8 @@
  * lockout is forgotten, so the table holds the entries under attack now.
  *
  * The table is fixed: APPPW_THROTTLE_SETS sets of APPPW_THROTTLE_WAYS
- * entries, chosen by a keyed hash of the normalised DN (the key is random
- * for each process, so nobody can aim DNs at one set). A flood of distinct
+ * entries, chosen by a keyed hash of the normalised DN (SipHash, with a key
+ * random for each process, so nobody can aim DNs at one set). A flood of distinct
  * DNs therefore costs no memory; when a set is full, the entry least worth
  * keeping (forgotten, then unlocked, then the oldest) makes room. It is
  * one table for the whole process, guarded by one mutex.
@@ -35,6 +35,13 @@
  * window 1) within a year: tests/unit/t-throttle.c simulates it. */
 #define APPPW_THROTTLE_BACKOFF_MAX_MIN		900
 #define APPPW_THROTTLE_BACKOFF_MAX_LIMIT	86400
+
+#define APPPW_THROTTLE_KEY_LEN	16
+
+/* An entry as the table knows it: computed once a bind, from its DN. */
+typedef struct apppw_throttle_key {
+	unsigned char	hash[APPPW_THROTTLE_KEY_LEN];
+} apppw_throttle_key;
 
 typedef struct apppw_throttle_policy {
 	unsigned	max_failures;	/* wrong codes before a lockout */
@@ -62,11 +69,14 @@ typedef struct apppw_throttle_report {
  * 0 or -1. */
 int apppw_throttle_init( void );
 
-/* One password+code attempt on the entry whose normalised DN is dn (len
- * bytes), whose password was right; code_ok: whether its code was. The
+/* The key of the entry whose normalised DN is dn, of len bytes. */
+void apppw_throttle_key_of( const char *dn, size_t len, apppw_throttle_key *k );
+
+/* One password+code attempt on the entry k, whose password was right;
+ * code_ok: whether its code was. The
  * verdict is decided and recorded in one step, so that concurrent binds
  * cannot try more codes than the policy allows. r gets what to log. */
-enum apppw_throttle_verdict apppw_throttle_attempt( const char *dn, size_t len,
+enum apppw_throttle_verdict apppw_throttle_attempt( const apppw_throttle_key *k,
 	time_t now, int code_ok, const apppw_throttle_policy *p,
 	apppw_throttle_report *r );
 
@@ -74,11 +84,11 @@ enum apppw_throttle_verdict apppw_throttle_attempt( const char *dn, size_t len,
  * REFUSED attempt (the first refusal of a lockout is the one to log), or
  * 0, and nothing is recorded. Lets a caller refuse before it checks the
  * password; apppw_throttle_attempt() decides again afterwards. */
-int apppw_throttle_locked( const char *dn, size_t len, time_t now,
+int apppw_throttle_locked( const apppw_throttle_key *k, time_t now,
 	const apppw_throttle_policy *p, apppw_throttle_report *r );
 
 /* Forget an entry, for a new password or TOTP secret. */
-void apppw_throttle_forget( const char *dn, size_t len );
+void apppw_throttle_forget( const apppw_throttle_key *k );
 
 /* How long lockout number n (1, 2, ...) in a row lasts under p. */
 unsigned long apppw_throttle_lockout( const apppw_throttle_policy *p,

@@ -804,6 +804,11 @@ apppw_warn_loglevel( void )
 	int level = ( slap_debug | ldap_syslog ) &
 		( LDAP_DEBUG_PACKETS | LDAP_DEBUG_BER );
 
+	/* read first: every bind comes here, and a write would bounce the
+	 * cache line between the threads */
+	if ( __atomic_load_n( &warned, __ATOMIC_RELAXED ) == level ) {
+		return;
+	}
 	if ( __atomic_exchange_n( &warned, level, __ATOMIC_RELAXED ) != level && level ) {
 		Debug( LDAP_DEBUG_ANY, "apppw: warning: loglevel packets, BER or any "
 			"writes every password, app password and TOTP code to the log; "
@@ -962,8 +967,11 @@ typedef struct apppw_bind_state {
 	int code_counts;		/* a wrong one is a guess: a secret exists */
 	int code_ok;			/* right, in the window, not used before */
 	const char *code_why;		/* if not, why */
+	apppw_throttle_key tkey;	/* the entry, for the TOTP throttle */
 	int locked;			/* TOTP is locked: neither factor checked */
 	apppw_throttle_report tr;	/* locked: what to log */
+	int password_checked;		/* by apppw, on the entry it read */
+	int password_ok;
 	struct berval dn, ndn;		/* the entry's */
 	AttributeDescription *write_ad;	/* NULL: nothing to write */
 	BerVarray old_values;		/* deleted by value; NULL if none */
@@ -1121,8 +1129,8 @@ apppw_check_code( Operation *op, apppw_info *ai, Entry *e, apppw_bind_state *bs 
 		return;
 	}
 	apppw_throttle_policy_of( ai, &policy );
-	if ( apppw_throttle_locked( e->e_nname.bv_val, e->e_nname.bv_len,
-			op->o_time, &policy, &bs->tr ) ) {
+	apppw_throttle_key_of( e->e_nname.bv_val, e->e_nname.bv_len, &bs->tkey );
+	if ( apppw_throttle_locked( &bs->tkey, op->o_time, &policy, &bs->tr ) ) {
 		bs->locked = 1;
 		return;
 	}
@@ -1188,6 +1196,38 @@ apppw_examine( Operation *op, apppw_info *ai, Entry *e, apppw_bind_state *bs )
 			bs->why = bs->code_why;
 		}
 	}
+}
+
+/* Whether an overlay below apppw hooks binds (ppolicy, lastbind, ...). */
+static int
+apppw_binds_below( slap_overinst *on )
+{
+	slap_overinst *below;
+
+	for ( below = on->on_next; below; below = below->on_next ) {
+		if ( !( below->on_bi.bi_flags & SLAPO_BFLAG_DISABLED ) &&
+				below->on_bi.bi_op_bind ) {
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/* The password part of a password+code bind, checked here when no
+ * overlay below apppw would see the bind: the backend would only run the
+ * same check of userPassword (every scheme, the auth ACL) on the entry
+ * apppw has read already. */
+static void
+apppw_check_password( Operation *op, apppw_info *ai, Entry *e,
+	apppw_bind_state *bs )
+{
+	Attribute *a = attr_find( e->e_attrs, slap_schema.si_ad_userPassword );
+	struct berval pw = op->orb_cred;
+	const char *text = NULL;
+
+	pw.bv_len -= ai->totp_digits;
+	bs->password_checked = 1;
+	bs->password_ok = a && !slap_passwd_check( op, e, a, &pw, &text );
 }
 
 /* How a write by value fails when another write got there first: the old
@@ -1333,13 +1373,14 @@ apppw_bind_locked( Operation *op, SlapReply *rs, slap_overinst *on,
 	return apppw_answered_below( rc ) ? rc : apppw_refuse( op, rs );
 }
 
-/* A password followed by a TOTP code. The password goes down the overlay
- * stack to the backend as any password would: slapd checks it (every
- * scheme, the auth ACL), and the overlays below see the bind. Only the
- * backend's success, left unsent, is apppw's to turn into a refusal, before
- * the frontend makes the connection's identity; every overlay's callback
- * then sees the refusal. Failures of the code count only once the password
- * is known to be right, so nobody without it can lock its owner out. */
+/* A password followed by a TOTP code. When overlays below apppw hook
+ * binds, the password goes down the stack to the backend as any password
+ * would: slapd checks it, and they see the bind. Only the backend's
+ * success, left unsent, is apppw's to turn into a refusal, before the
+ * frontend makes the connection's identity; every overlay's callback then
+ * sees the refusal. Otherwise apppw has checked it already. Failures of the
+ * code count only once the password is known to be right, so nobody
+ * without it can lock its owner out. */
 static int
 apppw_bind_code( Operation *op, SlapReply *rs, slap_overinst *on,
 	apppw_bind_state *bs )
@@ -1355,10 +1396,14 @@ apppw_bind_code( Operation *op, SlapReply *rs, slap_overinst *on,
 		return apppw_bind_locked( op, rs, on, bs, &bs->tr );
 	}
 	apppw_throttle_policy_of( ai, &policy );
-	op->orb_cred.bv_len -= ai->totp_digits;
-	rc = overlay_op_walk( op, rs, op_bind, on->on_info, on->on_next );
-	op->orb_cred = cred;
-	op->o_bd->bd_info = (BackendInfo *)on;
+	if ( bs->password_checked ) {
+		rc = bs->password_ok ? LDAP_SUCCESS : apppw_refuse( op, rs );
+	} else {
+		op->orb_cred.bv_len -= ai->totp_digits;
+		rc = overlay_op_walk( op, rs, op_bind, on->on_info, on->on_next );
+		op->orb_cred = cred;
+		op->o_bd->bd_info = (BackendInfo *)on;
+	}
 	if ( rc != LDAP_SUCCESS ) {
 		Debug( LDAP_DEBUG_STATS, "%s apppw: BIND dn=\"%s\" refused: wrong "
 			"password, or a password policy (%d); the TOTP code was %s\n",
@@ -1371,8 +1416,8 @@ apppw_bind_code( Operation *op, SlapReply *rs, slap_overinst *on,
 		return apppw_refuse( op, rs );
 	}
 
-	switch ( apppw_throttle_attempt( bs->ndn.bv_val, bs->ndn.bv_len,
-			op->o_time, bs->code_ok, &policy, &tr ) ) {
+	switch ( apppw_throttle_attempt( &bs->tkey, op->o_time, bs->code_ok,
+			&policy, &tr ) ) {
 	case APPPW_THROTTLE_REFUSED:
 		/* locked by a concurrent bind since: the overlays below have
 		 * seen this one already */
@@ -1434,6 +1479,9 @@ apppw_op_bind( Operation *op, SlapReply *rs )
 	rc = be_entry_get_rw( op, &op->o_req_ndn, NULL, NULL, 0, &e );
 	if ( rc == LDAP_SUCCESS && apppw_entry_mfa( e ) ) {
 		apppw_examine( op, ai, e, &bs );
+		if ( bs.code_given && !bs.locked && !apppw_binds_below( on ) ) {
+			apppw_check_password( op, ai, e, &bs );
+		}
 	}
 	if ( rc == LDAP_SUCCESS ) {
 		be_entry_release_r( op, e );
@@ -2043,7 +2091,10 @@ done:
 	} else if ( password || secret ) {
 		/* a new password or secret: whoever guessed codes starts afresh,
 		 * and an owner locked out by them gets in */
-		apppw_throttle_forget( op->o_req_ndn.bv_val, op->o_req_ndn.bv_len );
+		apppw_throttle_key k;
+
+		apppw_throttle_key_of( op->o_req_ndn.bv_val, op->o_req_ndn.bv_len, &k );
+		apppw_throttle_forget( &k );
 	}
 	return rc;
 }

@@ -17,10 +17,29 @@ static const apppw_throttle_policy defaults = {
 };
 static const apppw_throttle_policy *policy = &defaults;
 
+static apppw_throttle_key
+key( const char *dn )
+{
+	apppw_throttle_key k;
+
+	apppw_throttle_key_of( dn, strlen( dn ), &k );
+	return k;
+}
+
 static enum apppw_throttle_verdict
 attempt( const char *dn, time_t now, int code_ok, apppw_throttle_report *r )
 {
-	return apppw_throttle_attempt( dn, strlen( dn ), now, code_ok, policy, r );
+	apppw_throttle_key k = key( dn );
+
+	return apppw_throttle_attempt( &k, now, code_ok, policy, r );
+}
+
+static int
+locked( const char *dn, time_t now, apppw_throttle_report *r )
+{
+	apppw_throttle_key k = key( dn );
+
+	return apppw_throttle_locked( &k, now, &defaults, r );
 }
 
 /* fail DN N times at NOW; the last verdict */
@@ -78,21 +97,21 @@ test_locked( void )
 	apppw_throttle_report r;
 	const char *dn = "uid=locked,dc=example,dc=com";
 
-	ok( !apppw_throttle_locked( dn, strlen( dn ), T0, &defaults, &r ),
+	ok( !locked( dn, T0, &r ),
 		"an entry never seen is not locked" );
 	attempt( dn, T0, 0, &r );
 	attempt( dn, T0, 0, &r );
-	ok( !apppw_throttle_locked( dn, strlen( dn ), T0, &defaults, &r ),
+	ok( !locked( dn, T0, &r ),
 		"nor one with two wrong codes" );
 	is_int( attempt( dn, T0, 0, &r ), APPPW_THROTTLE_LOCKED_NOW,
 		"asking did not count: the third locks" );
-	ok( apppw_throttle_locked( dn, strlen( dn ), T0 + 1, &defaults, &r ) && r.log &&
+	ok( locked( dn, T0 + 1, &r ) && r.log &&
 		r.until == T0 + 30, "locked: the first refusal, to be logged" );
-	ok( apppw_throttle_locked( dn, strlen( dn ), T0 + 2, &defaults, &r ) && !r.log,
+	ok( locked( dn, T0 + 2, &r ) && !r.log,
 		"the next is not logged" );
 	is_int( attempt( dn, T0 + 3, 1, &r ), APPPW_THROTTLE_REFUSED,
 		"an attempt decides the same" );
-	ok( !r.log && !apppw_throttle_locked( dn, strlen( dn ), T0 + 30, &defaults, &r ),
+	ok( !r.log && !locked( dn, T0 + 30, &r ),
 		"and is not logged either; at its end the lockout is over" );
 }
 
@@ -132,7 +151,11 @@ test_forgetting( void )
 	fail_times( dn, t, 3, &r );
 	is_int( r.lockouts, 1, "quiet for backoff_max: forgotten, the next lockout is a first" );
 
-	apppw_throttle_forget( dn, strlen( dn ) );
+	{
+		apppw_throttle_key k = key( dn );
+
+		apppw_throttle_forget( &k );
+	}
 	is_int( attempt( dn, t + 1, 1, &r ), APPPW_THROTTLE_PASS,
 		"forgotten on request (a new password): the owner's code passes" );
 }
