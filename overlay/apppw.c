@@ -967,6 +967,7 @@ typedef struct apppw_bind_state {
 	int code_counts;		/* a wrong one is a guess: a secret exists */
 	int code_ok;			/* right, in the window, not used before */
 	const char *code_why;		/* if not, why */
+	apppw_throttle_policy policy;	/* the TOTP throttle's settings */
 	apppw_throttle_key tkey;	/* the entry, for the TOTP throttle */
 	int locked;			/* TOTP is locked: neither factor checked */
 	apppw_throttle_report tr;	/* locked: what to log */
@@ -1099,7 +1100,6 @@ static void
 apppw_check_code( Operation *op, apppw_info *ai, Entry *e, apppw_bind_state *bs )
 {
 	struct berval *cred = &op->orb_cred;
-	apppw_throttle_policy policy;
 	Attribute *a_secret, *a_last;
 	const char *code;
 	time_t last_time;
@@ -1128,9 +1128,9 @@ apppw_check_code( Operation *op, apppw_info *ai, Entry *e, apppw_bind_state *bs 
 		bs->code_why = "the stored TOTP secret is too long";
 		return;
 	}
-	apppw_throttle_policy_of( ai, &policy );
+	apppw_throttle_policy_of( ai, &bs->policy );
 	apppw_throttle_key_of( e->e_nname.bv_val, e->e_nname.bv_len, &bs->tkey );
-	if ( apppw_throttle_locked( &bs->tkey, op->o_time, &policy, &bs->tr ) ) {
+	if ( apppw_throttle_locked( &bs->tkey, op->o_time, &bs->policy, &bs->tr ) ) {
 		bs->locked = 1;
 		return;
 	}
@@ -1298,6 +1298,16 @@ apppw_refuse( Operation *op, SlapReply *rs )
 	return LDAP_INVALID_CREDENTIALS;
 }
 
+/* A bind apppw refuses without the backend: the overlays below see it
+ * first, and the first of them that answers answers it. */
+static int
+apppw_refuse_below( Operation *op, SlapReply *rs, slap_overinst *on )
+{
+	int rc = apppw_walk_below( op, rs, on );
+
+	return apppw_answered_below( rc ) ? rc : apppw_refuse( op, rs );
+}
+
 /* The bind succeeds as the entry: the frontend sends the result and makes
  * the connection's identity, and the session's kind is kept for the write
  * rules. */
@@ -1357,22 +1367,6 @@ apppw_log_locked( Operation *op, apppw_bind_state *bs, apppw_throttle_report *tr
 	}
 }
 
-/* TOTP is locked for the entry: refused as a wrong password is, after
- * the overlays below have seen the bind, but without checking the code or
- * the password. Guesses then cost the server no more than a plain bind,
- * however slow the password's hash; the timing may tell a stranger that
- * TOTP is locked, never whether a password is right. */
-static int
-apppw_bind_locked( Operation *op, SlapReply *rs, slap_overinst *on,
-	apppw_bind_state *bs, apppw_throttle_report *tr )
-{
-	int rc;
-
-	apppw_log_locked( op, bs, tr );
-	rc = apppw_walk_below( op, rs, on );
-	return apppw_answered_below( rc ) ? rc : apppw_refuse( op, rs );
-}
-
 /* A password followed by a TOTP code. When overlays below apppw hook
  * binds, the password goes down the stack to the backend as any password
  * would: slapd checks it, and they see the bind. Only the backend's
@@ -1386,16 +1380,19 @@ apppw_bind_code( Operation *op, SlapReply *rs, slap_overinst *on,
 	apppw_bind_state *bs )
 {
 	apppw_info *ai = on->on_bi.bi_private;
-	apppw_throttle_policy policy;
 	apppw_throttle_report tr;
 	struct berval cred = op->orb_cred;
 	char until[APPPW_TIME_LEN + 1];
 	int rc;
 
+	/* TOTP is locked: neither the code nor the password was checked, so
+	 * that guesses cost the server no more than a plain bind, however slow
+	 * the password's hash; the timing may tell a stranger that TOTP is
+	 * locked, never whether a password is right */
 	if ( bs->locked ) {
-		return apppw_bind_locked( op, rs, on, bs, &bs->tr );
+		apppw_log_locked( op, bs, &bs->tr );
+		return apppw_refuse_below( op, rs, on );
 	}
-	apppw_throttle_policy_of( ai, &policy );
 	if ( bs->password_checked ) {
 		rc = bs->password_ok ? LDAP_SUCCESS : apppw_refuse( op, rs );
 	} else {
@@ -1417,7 +1414,7 @@ apppw_bind_code( Operation *op, SlapReply *rs, slap_overinst *on,
 	}
 
 	switch ( apppw_throttle_attempt( &bs->tkey, op->o_time, bs->code_ok,
-			&policy, &tr ) ) {
+			&bs->policy, &tr ) ) {
 	case APPPW_THROTTLE_REFUSED:
 		/* locked by a concurrent bind since: the overlays below have
 		 * seen this one already */
@@ -1503,13 +1500,10 @@ apppw_op_bind( Operation *op, SlapReply *rs )
 			op->o_log_prefix, bs.dn.bv_val, bs.why ? bs.why : bs.code_why );
 		rc = SLAP_CB_CONTINUE;
 	} else {
-		rc = apppw_walk_below( op, rs, on );
 		Debug( LDAP_DEBUG_STATS, "%s apppw: BIND dn=\"%s\" refused: %s%s%s\n",
 			op->o_log_prefix, bs.dn.bv_val, bs.why,
 			bs.id[0] ? " id=" : "", bs.id );
-		if ( !apppw_answered_below( rc ) ) {
-			rc = apppw_refuse( op, rs );
-		}
+		rc = apppw_refuse_below( op, rs, on );
 	}
 
 	ber_bvarray_free_x( bs.old_values, op->o_tmpmemctx );
