@@ -129,7 +129,7 @@ typedef struct apppw_info {
 	unsigned char key[APPPW_KEY_LEN];
 	int have_key;
 	apppw_scope *scopes;
-	unsigned totp_max_failures;
+	int totp_max_failures;
 	unsigned long totp_backoff_max;
 } apppw_info;
 
@@ -775,15 +775,9 @@ apppw_cf_gen( ConfigArgs *c )
 		ai->key_file = c->value_string;
 		return 0;
 	}
-	case APPPW_CFG_MAX_FAILURES: {
-		int n = 0;
-
-		if ( apppw_cf_int_range( c, &n, 1, APPPW_THROTTLE_MAX_FAILURES_LIMIT ) ) {
-			return ARG_BAD_CONF;
-		}
-		ai->totp_max_failures = n;
-		return 0;
-	}
+	case APPPW_CFG_MAX_FAILURES:
+		return apppw_cf_int_range( c, &ai->totp_max_failures, 1,
+			APPPW_THROTTLE_MAX_FAILURES_LIMIT );
 	case APPPW_CFG_BACKOFF_MAX:
 		return apppw_cf_duration( c, &ai->totp_backoff_max,
 			APPPW_THROTTLE_BACKOFF_MAX_MIN, APPPW_THROTTLE_BACKOFF_MAX_LIMIT );
@@ -1087,7 +1081,7 @@ apppw_check_app_password( Operation *op, apppw_info *ai, Entry *e,
 static void
 apppw_throttle_policy_of( apppw_info *ai, apppw_throttle_policy *p )
 {
-	p->max_failures = ai->totp_max_failures;
+	p->max_failures = (unsigned)ai->totp_max_failures;
 	p->step = ai->totp_step;
 	p->backoff_max = ai->totp_backoff_max;
 }
@@ -1198,19 +1192,16 @@ apppw_examine( Operation *op, apppw_info *ai, Entry *e, apppw_bind_state *bs )
 	}
 }
 
-/* Whether an overlay below apppw hooks binds (ppolicy, lastbind, ...). */
-static int
-apppw_binds_below( slap_overinst *on )
+/* The first overlay from o down, o included, that hooks binds (ppolicy,
+ * lastbind, ...), or NULL. */
+static slap_overinst *
+apppw_bind_hook( slap_overinst *o )
 {
-	slap_overinst *below;
-
-	for ( below = on->on_next; below; below = below->on_next ) {
-		if ( !( below->on_bi.bi_flags & SLAPO_BFLAG_DISABLED ) &&
-				below->on_bi.bi_op_bind ) {
-			return 1;
-		}
+	while ( o && ( ( o->on_bi.bi_flags & SLAPO_BFLAG_DISABLED ) ||
+			!o->on_bi.bi_op_bind ) ) {
+		o = o->on_next;
 	}
-	return 0;
+	return o;
 }
 
 /* The password part of a password+code bind, checked here when no
@@ -1268,11 +1259,8 @@ apppw_walk_below( Operation *op, SlapReply *rs, slap_overinst *on )
 	slap_overinst *below;
 	int rc = SLAP_CB_CONTINUE;
 
-	for ( below = on->on_next; below; below = below->on_next ) {
-		if ( ( below->on_bi.bi_flags & SLAPO_BFLAG_DISABLED ) ||
-				!below->on_bi.bi_op_bind ) {
-			continue;
-		}
+	for ( below = apppw_bind_hook( on->on_next ); below;
+			below = apppw_bind_hook( below->on_next ) ) {
 		op->o_bd->bd_info = (BackendInfo *)below;
 		rc = below->on_bi.bi_op_bind( op, rs );
 		if ( rc != SLAP_CB_CONTINUE ) {
@@ -1422,7 +1410,7 @@ apppw_bind_code( Operation *op, SlapReply *rs, slap_overinst *on,
 		return apppw_refuse( op, rs );
 	case APPPW_THROTTLE_COUNTED:
 		Debug( LDAP_DEBUG_STATS, "%s apppw: BIND dn=\"%s\" refused: %s "
-			"(%u of %u before a lockout) peer=%s\n",
+			"(%u of %d before a lockout) peer=%s\n",
 			op->o_log_prefix, bs->dn.bv_val, bs->code_why, tr.failures,
 			ai->totp_max_failures, op->o_conn->c_peer_name.bv_val );
 		return apppw_refuse( op, rs );
@@ -1476,7 +1464,7 @@ apppw_op_bind( Operation *op, SlapReply *rs )
 	rc = be_entry_get_rw( op, &op->o_req_ndn, NULL, NULL, 0, &e );
 	if ( rc == LDAP_SUCCESS && apppw_entry_mfa( e ) ) {
 		apppw_examine( op, ai, e, &bs );
-		if ( bs.code_given && !bs.locked && !apppw_binds_below( on ) ) {
+		if ( bs.code_given && !bs.locked && !apppw_bind_hook( on->on_next ) ) {
 			apppw_check_password( op, ai, e, &bs );
 		}
 	}
