@@ -1519,33 +1519,30 @@ static const char apppw_txt_disabled[] =
 static const char apppw_txt_expired[] =
 	"apppw: the app password's expiry is in the past";
 
-/* The attributes that make an account: passwords, app passwords, the MFA
- * flag and TOTP state, with their subtypes and options. */
-static int
-apppw_is_protected( AttributeDescription *ad )
-{
-	return is_ad_subtype( ad, slap_schema.si_ad_userPassword ) ||
-		is_ad_subtype( ad, ad_password ) || is_ad_subtype( ad, ad_mfa ) ||
-		is_ad_subtype( ad, ad_totp_secret ) || is_ad_subtype( ad, ad_totp_last ) ||
-		is_ad_subtype( ad, ad_last_used );
-}
-
-/* The overlay reads its attributes by their plain descriptions: a value
- * under an option (apppwMFARequired;lang-en) or a subtype would be matched
- * by filters and listed, but never checked, nor used. */
+/* The attribute of apppw's that ad is, or is an option or a subtype of;
+ * NULL if none. */
 static AttributeDescription *
-apppw_variant_of( AttributeDescription *ad )
+apppw_own_attr( AttributeDescription *ad )
 {
 	AttributeDescription *own[] = { ad_mfa, ad_password, ad_totp_secret,
 		ad_totp_last, ad_last_used };
 	unsigned i;
 
 	for ( i = 0; i < sizeof(own) / sizeof(own[0]); i++ ) {
-		if ( ad != own[i] && is_ad_subtype( ad, own[i] ) ) {
+		if ( is_ad_subtype( ad, own[i] ) ) {
 			return own[i];
 		}
 	}
 	return NULL;
+}
+
+/* The attributes that make an account: passwords, app passwords, the MFA
+ * flag and TOTP state, with their subtypes and options. */
+static int
+apppw_is_protected( AttributeDescription *ad )
+{
+	return is_ad_subtype( ad, slap_schema.si_ad_userPassword ) ||
+		apppw_own_attr( ad ) != NULL;
 }
 
 static int
@@ -1871,9 +1868,12 @@ static int
 apppw_check_attr( Operation *op, AttributeDescription *ad, BerVarray vals,
 	const char **text )
 {
-	AttributeDescription *own = apppw_variant_of( ad );
+	AttributeDescription *own = apppw_own_attr( ad );
 
-	if ( own ) {
+	/* the overlay reads its attributes by their plain descriptions: a
+	 * value under an option (apppwMFARequired;lang-en) or of a subtype
+	 * would be matched by filters and listed, but never checked, nor used */
+	if ( own && own != ad ) {
 		*text = apppw_text( op, "apppw: %s takes no attribute options or "
 			"subtypes (%s)", own->ad_cname.bv_val, ad->ad_cname.bv_val );
 		return LDAP_CONSTRAINT_VIOLATION;
