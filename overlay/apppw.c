@@ -1646,19 +1646,24 @@ apppw_refusal( Operation *op )
 	return NULL;
 }
 
+/* Refuse a write with the rule's text, and say so in the log. */
 static int
-apppw_restrict( Operation *op, SlapReply *rs, const char *what )
+apppw_refuse_write( Operation *op, SlapReply *rs, const char *what,
+	const char *text )
 {
-	const char *text = apppw_refusal( op );
-
-	if ( !text ) {
-		return SLAP_CB_CONTINUE;
-	}
 	Debug( LDAP_DEBUG_STATS, "%s apppw: %s dn=\"%s\" refused: %s "
 		"(bound as \"%s\")\n", op->o_log_prefix, what,
 		op->o_req_dn.bv_val, text, op->o_conn->c_dn.bv_val );
 	send_ldap_error( op, rs, LDAP_INSUFFICIENT_ACCESS, text );
 	return rs->sr_err;
+}
+
+static int
+apppw_restrict( Operation *op, SlapReply *rs, const char *what )
+{
+	const char *text = apppw_refusal( op );
+
+	return text ? apppw_refuse_write( op, rs, what, text ) : SLAP_CB_CONTINUE;
 }
 
 /* The ids an entry's app passwords will have, as a modify is applied. */
@@ -2157,16 +2162,19 @@ apppw_target_protected( Operation *op, slap_overinst *on )
 	return protected;
 }
 
-/* Deleting an entry deletes its passwords. */
+/* Deleting an entry deletes its passwords. The entry is read only for a
+ * session that may not manage accounts. */
 static int
 apppw_op_delete( Operation *op, SlapReply *rs )
 {
 	slap_overinst *on = (slap_overinst *)op->o_bd->bd_info;
+	const char *text;
 
-	if ( be_shadow_update( op ) || !apppw_target_protected( op, on ) ) {
+	if ( be_shadow_update( op ) || !( text = apppw_refusal( op ) ) ||
+			!apppw_target_protected( op, on ) ) {
 		return SLAP_CB_CONTINUE;
 	}
-	return apppw_restrict( op, rs, "DEL" );
+	return apppw_refuse_write( op, rs, "DEL", text );
 }
 
 /* A rename adds the new RDN's values to the entry and, with deleteoldrdn,
@@ -2178,6 +2186,7 @@ apppw_op_modrdn( Operation *op, SlapReply *rs )
 {
 	slap_overinst *on = (slap_overinst *)op->o_bd->bd_info;
 	struct berval rdn;
+	const char *text;
 
 	if ( be_shadow_update( op ) ) {
 		return SLAP_CB_CONTINUE;
@@ -2191,10 +2200,10 @@ apppw_op_modrdn( Operation *op, SlapReply *rs )
 		send_ldap_error( op, rs, LDAP_NAMING_VIOLATION, apppw_txt_rdn );
 		return rs->sr_err;
 	}
-	if ( !apppw_target_protected( op, on ) ) {
+	if ( !( text = apppw_refusal( op ) ) || !apppw_target_protected( op, on ) ) {
 		return SLAP_CB_CONTINUE;
 	}
-	return apppw_restrict( op, rs, "MODRDN" );
+	return apppw_refuse_write( op, rs, "MODRDN", text );
 }
 
 /* ---- extended operation: create ----------------------------------------- */
