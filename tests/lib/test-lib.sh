@@ -313,6 +313,32 @@ add_user() {
 	} | as_admin ldapadd
 }
 
+# at_once N COMMAND...: COMMAND run N times at the same moment (each waits
+# on a FIFO, opened all together); each run's output is in
+# $TEST_DIR/at-once/I.out; prints the exit statuses, counted, as
+# "COUNT STATUS" lines
+at_once() {
+	local n=$1 i pids=
+	shift
+	rm -rf "$TEST_DIR/at-once"
+	mkdir -p "$TEST_DIR/at-once"
+	mkfifo "$TEST_DIR/at-once/go"
+	for i in $(seq "$n"); do
+		(
+			set +e
+			# opening the FIFO blocks until the starting gun below
+			: <"$TEST_DIR/at-once/go"
+			"$@" >"$TEST_DIR/at-once/$i.out" 2>&1
+			echo $? >"$TEST_DIR/at-once/$i.rc"
+		) &
+		pids="$pids $!"
+	done
+	sleep 0.5
+	: >"$TEST_DIR/at-once/go"
+	wait $pids
+	cat "$TEST_DIR/at-once/"*.rc | sort | uniq -c | sed "s/^ *//"
+}
+
 # new_app_password DN LABEL [FIELDS]: add an app password as rootdn with
 # the documented request form; prints the password
 new_app_password() {
