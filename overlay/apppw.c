@@ -1646,14 +1646,20 @@ apppw_refusal( Operation *op )
 	return NULL;
 }
 
+static void
+apppw_log_refusal( Operation *op, const char *what, const char *text )
+{
+	Debug( LDAP_DEBUG_STATS, "%s apppw: %s dn=\"%s\" refused: %s "
+		"(bound as \"%s\")\n", op->o_log_prefix, what,
+		op->o_req_dn.bv_val, text, op->o_conn->c_dn.bv_val );
+}
+
 /* Refuse a write with the rule's text, and say so in the log. */
 static int
 apppw_refuse_write( Operation *op, SlapReply *rs, const char *what,
 	const char *text )
 {
-	Debug( LDAP_DEBUG_STATS, "%s apppw: %s dn=\"%s\" refused: %s "
-		"(bound as \"%s\")\n", op->o_log_prefix, what,
-		op->o_req_dn.bv_val, text, op->o_conn->c_dn.bv_val );
+	apppw_log_refusal( op, what, text );
 	send_ldap_error( op, rs, LDAP_INSUFFICIENT_ACCESS, text );
 	return rs->sr_err;
 }
@@ -2206,6 +2212,60 @@ apppw_op_modrdn( Operation *op, SlapReply *rs )
 	return apppw_refuse_write( op, rs, "MODRDN", text );
 }
 
+/* On a consumer, slapd's frontend answers a client's write with a
+ * referral without calling the database: none of the hooks above sees it,
+ * and a chain overlay may follow the referral to the provider, where the
+ * write arrives on the chain's connection, as the chain's identity. The
+ * frontend asks the database whether to refer before it does: there the
+ * session rule is applied to what the provider would be asked to write
+ * (its own checks of the values are the provider's). backend_check_referrals
+ * sends the refusal. */
+static int
+apppw_chk_referrals( Operation *op, SlapReply *rs )
+{
+	slap_overinst *on = (slap_overinst *)op->o_bd->bd_info;
+	const char *what, *text;
+	Modifications *m;
+	Attribute *a;
+	int touches = 0;
+
+	if ( !SLAP_SHADOW( op->o_bd ) || be_isupdate( op ) ) {
+		return SLAP_CB_CONTINUE;
+	}
+	switch ( op->o_tag ) {
+	case LDAP_REQ_MODIFY:
+		what = "MOD";
+		for ( m = op->orm_modlist; m; m = m->sml_next ) {
+			touches |= apppw_is_protected( m->sml_desc );
+		}
+		break;
+	case LDAP_REQ_ADD:
+		what = "ADD";
+		for ( a = op->ora_e->e_attrs; a; a = a->a_next ) {
+			touches |= apppw_is_protected( a->a_desc );
+		}
+		break;
+	case LDAP_REQ_DELETE:
+	case LDAP_REQ_MODRDN:
+		what = op->o_tag == LDAP_REQ_DELETE ? "DEL" : "MODRDN";
+		touches = apppw_target_protected( op, on );
+		break;
+	case LDAP_REQ_EXTENDED:
+		/* the password modify operation: the only one that asks */
+		what = "PASSMOD";
+		touches = 1;
+		break;
+	default:
+		return SLAP_CB_CONTINUE;
+	}
+	if ( !touches || !( text = apppw_refusal( op ) ) ) {
+		return SLAP_CB_CONTINUE;
+	}
+	apppw_log_refusal( op, what, text );
+	rs->sr_text = text;
+	return LDAP_INSUFFICIENT_ACCESS;
+}
+
 /* ---- extended operation: create ----------------------------------------- */
 
 static int
@@ -2664,6 +2724,7 @@ init_module( int argc, char *argv[] )
 	apppw.on_bi.bi_op_modrdn = apppw_op_modrdn;
 	apppw.on_bi.bi_op_add = apppw_op_add;
 	apppw.on_bi.bi_op_delete = apppw_op_delete;
+	apppw.on_bi.bi_chk_referrals = apppw_chk_referrals;
 	apppw.on_bi.bi_extended = apppw_op_extended;
 	apppw.on_bi.bi_connection_destroy = apppw_connection_destroy;
 	apppw.on_bi.bi_cf_ocs = apppw_ocs;
