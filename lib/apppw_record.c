@@ -265,26 +265,19 @@ apppw_hash_parse( const char *v, size_t len, apppw_record *r )
 	return APPPW_REC_OK;
 }
 
+/* A text field that check accepts, copied into dst, which the check's
+ * bound makes large enough. */
 static enum apppw_record_error
-apppw_label_set( apppw_record *r, const char *v, size_t len )
+apppw_text_set( char *dst, const char *v, size_t len,
+	enum apppw_record_error (*check)( const char *, size_t ) )
 {
-	if ( apppw_label_check( v, len ) != APPPW_REC_OK ) {
-		return APPPW_REC_BAD_LABEL;
-	}
-	memcpy( r->label, v, len );
-	r->label[len] = '\0';
-	return APPPW_REC_OK;
-}
+	enum apppw_record_error err = check( v, len );
 
-static enum apppw_record_error
-apppw_scope_set( apppw_record *r, const char *v, size_t len )
-{
-	if ( apppw_scope_check( v, len ) != APPPW_REC_OK ) {
-		return APPPW_REC_BAD_SCOPE;
+	if ( err == APPPW_REC_OK ) {
+		memcpy( dst, v, len );
+		dst[len] = '\0';
 	}
-	memcpy( r->scope, v, len );
-	r->scope[len] = '\0';
-	return APPPW_REC_OK;
+	return err;
 }
 
 /* expires=19700101000000Z would read as 0, which means "never" */
@@ -333,13 +326,13 @@ apppw_record_parse( const char *val, size_t len, apppw_record *r )
 			rc = apppw_expires_set( r, v, vlen );
 			break;
 		case R_SCOPE:
-			rc = apppw_scope_set( r, v, vlen );
+			rc = apppw_text_set( r->scope, v, vlen, apppw_scope_check );
 			break;
 		case R_HASH:
 			rc = apppw_hash_parse( v, vlen, r );
 			break;
 		case R_LABEL:
-			rc = apppw_label_set( r, v, vlen );
+			rc = apppw_text_set( r->label, v, vlen, apppw_label_check );
 			break;
 		}
 		if ( rc != APPPW_REC_OK ) {
@@ -383,7 +376,7 @@ apppw_request_parse( const char *val, size_t len, apppw_record *r,
 			rc = apppw_expires_set( r, v, vlen );
 			break;
 		case Q_SCOPE:
-			rc = apppw_scope_set( r, v, vlen );
+			rc = apppw_text_set( r->scope, v, vlen, apppw_scope_check );
 			break;
 		case Q_PASSWORD:
 			if ( apppw_normalize( v, vlen, password ) != 0 ) {
@@ -394,7 +387,7 @@ apppw_request_parse( const char *val, size_t len, apppw_record *r,
 			r->id[APPPW_ID_LEN] = '\0';
 			break;
 		case Q_LABEL:
-			rc = apppw_label_set( r, v, vlen );
+			rc = apppw_text_set( r->label, v, vlen, apppw_label_check );
 			break;
 		}
 		if ( rc != APPPW_REC_OK ) {
