@@ -96,8 +96,9 @@ $(OID_H): schema/apppw.schema
 	if cmp -s $@.tmp $@; then rm $@.tmp; else mv $@.tmp $@; fi
 
 # Every object waits for the generated header and the packages; what it
-# really depends on comes from its .d file.
-$(BUILD)/lib/%.o $(BUILD)/tools/%.o: | $(OID_H) $(DEPS)
+# really depends on comes from its .d file. (Named targets: a pattern rule
+# without a recipe would add nothing to the pattern rules below.)
+$(LIB_OBJ) $(TOOL_OBJ): | $(OID_H) $(DEPS)
 
 $(BUILD)/lib/%.o: lib/%.c
 	@mkdir -p $(@D)
