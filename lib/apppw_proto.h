@@ -40,5 +40,6 @@
 #define APPPW_AT_TOTP_SECRET	"apppwTOTPSecret"
 #define APPPW_AT_TOTP_LAST	"apppwTOTPLastStep"
 #define APPPW_AT_LAST_USED	"apppwLastUsed"
+#define APPPW_AT_EXPIRY		"apppwExpiry"
 
 #endif /* APPPW_PROTO_H */

@@ -1,5 +1,6 @@
 /* apppw_state.c - the apppwLastUsed and apppwTOTPLastStep values */
 
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -9,7 +10,8 @@
 #include "apppw_time.h"
 
 _Static_assert( sizeof( time_t ) == sizeof( int64_t ),
-	"APPPW_LASTSTEP_MAX_LEN counts the digits of a 64-bit time_t" );
+	"APPPW_LASTSTEP_MAX_LEN counts the digits of a 64-bit time_t, and "
+	"apppw_time_after() adds to one" );
 
 int
 apppw_lastused_parse( const char *v, size_t len, char id[APPPW_ID_LEN + 1],
@@ -48,6 +50,107 @@ apppw_lastused_format( const char id[APPPW_ID_LEN + 1], time_t t,
 	}
 	snprintf( out, outlen, "%s %s", id, when );
 	return 0;
+}
+
+static const char *const apppw_expiry_reasons[APPPW_EXPIRY_REASONS] = {
+	[APPPW_EXPIRY_EXPIRES] = "expires",
+	[APPPW_EXPIRY_MAX_AGE] = "max-age",
+	[APPPW_EXPIRY_MAX_IDLE] = "max-idle",
+};
+
+const char *
+apppw_expiry_reason_name( enum apppw_expiry_reason why )
+{
+	if ( (unsigned)why >= APPPW_EXPIRY_REASONS ) {
+		return NULL;
+	}
+	return apppw_expiry_reasons[why];
+}
+
+int
+apppw_expiry_parse( const char *v, size_t len, char id[APPPW_ID_LEN + 1],
+	time_t *t, enum apppw_expiry_reason *why )
+{
+	const size_t head = APPPW_ID_LEN + 1 + APPPW_TIME_LEN;
+	unsigned r;
+
+	if ( v != NULL && len > head + 1 && len <= APPPW_EXPIRY_LEN_MAX &&
+			v[head] == ' ' &&
+			apppw_lastused_parse( v, head, id, t ) == 0 ) {
+		for ( r = 0; r < APPPW_EXPIRY_REASONS; r++ ) {
+			if ( strlen( apppw_expiry_reasons[r] ) == len - head - 1 &&
+					memcmp( apppw_expiry_reasons[r], v + head + 1,
+						len - head - 1 ) == 0 ) {
+				*why = (enum apppw_expiry_reason)r;
+				return 0;
+			}
+		}
+	}
+	memset( id, 0, APPPW_ID_LEN + 1 );
+	*t = 0;
+	*why = APPPW_EXPIRY_EXPIRES;
+	return -1;
+}
+
+int
+apppw_expiry_format( const char id[APPPW_ID_LEN + 1], time_t t,
+	enum apppw_expiry_reason why, char *out, size_t outlen )
+{
+	const char *name = apppw_expiry_reason_name( why );
+	char head[APPPW_LASTUSED_LEN + 1];
+
+	if ( outlen == 0 ) {
+		return -1;
+	}
+	out[0] = '\0';
+	if ( name == NULL || outlen <= APPPW_EXPIRY_LEN_MAX ||
+			apppw_lastused_format( id, t, head, sizeof( head ) ) ) {
+		return -1;
+	}
+	snprintf( out, outlen, "%s %s", head, name );
+	return 0;
+}
+
+/* start + seconds, or 0 when time_t cannot hold it */
+static time_t
+apppw_time_after( time_t start, unsigned long seconds )
+{
+	if ( start < 0 || seconds > (uint64_t)( INT64_MAX - start ) ) {
+		return 0;
+	}
+	return start + (time_t)seconds;
+}
+
+/* Take end as the deadline when it comes first. */
+static void
+apppw_earliest( time_t end, enum apppw_expiry_reason r, time_t *deadline,
+	enum apppw_expiry_reason *why )
+{
+	if ( end != 0 && ( *deadline == 0 || end < *deadline ) ) {
+		*deadline = end;
+		*why = r;
+	}
+}
+
+time_t
+apppw_deadline( const apppw_record *r, time_t last_used, unsigned long max_age,
+	unsigned long max_idle, enum apppw_expiry_reason *why )
+{
+	time_t deadline = 0, idle_since = r->created;
+
+	apppw_earliest( r->expires, APPPW_EXPIRY_EXPIRES, &deadline, why );
+	if ( max_age ) {
+		apppw_earliest( apppw_time_after( r->created, max_age ),
+			APPPW_EXPIRY_MAX_AGE, &deadline, why );
+	}
+	if ( max_idle ) {
+		if ( last_used > idle_since ) {
+			idle_since = last_used;
+		}
+		apppw_earliest( apppw_time_after( idle_since, max_idle ),
+			APPPW_EXPIRY_MAX_IDLE, &deadline, why );
+	}
+	return deadline;
 }
 
 int

@@ -2,6 +2,11 @@
  *
  *   apppwLastUsed:	"ID SP GeneralizedTime", one value per app password,
  *			e.g. "k7fq 20261124190233Z"
+ *   apppwExpiry:	"ID SP GeneralizedTime SP REASON", one value per app
+ *			password that has an end, never stored: the overlay
+ *			computes it when an entry is read, from the record,
+ *			its last use and the settings the client cannot see,
+ *			e.g. "k7fq 20270222190233Z max-idle"
  *   apppwTOTPLastStep:	the start of the last accepted TOTP step, in
  *			seconds since the epoch, as a decimal integer without
  *			sign or leading zeros, e.g. "1795892130"; stored as a
@@ -19,6 +24,7 @@
 #include <stddef.h>
 #include <time.h>
 
+#include "apppw_record.h"
 #include "apppw_secret.h"
 #include "apppw_time.h"
 
@@ -31,6 +37,36 @@ int apppw_lastused_parse( const char *v, size_t len,
 /* out: at least APPPW_LASTUSED_LEN + 1 bytes */
 int apppw_lastused_format( const char id[APPPW_ID_LEN + 1], time_t t,
 	char *out, size_t outlen );
+
+/* Why an app password ends, in the order apppw_deadline() prefers them
+ * when two ends fall in the same second. */
+enum apppw_expiry_reason {
+	APPPW_EXPIRY_EXPIRES = 0,	/* the record's own expires= */
+	APPPW_EXPIRY_MAX_AGE,		/* apppw-max-age after its creation */
+	APPPW_EXPIRY_MAX_IDLE,		/* apppw-max-idle after its last use */
+	APPPW_EXPIRY_REASONS
+};
+#define APPPW_EXPIRY_REASON_MAX_LEN	8	/* "max-idle" */
+#define APPPW_EXPIRY_LEN_MAX	( APPPW_ID_LEN + 1 + APPPW_TIME_LEN + 1 + \
+	APPPW_EXPIRY_REASON_MAX_LEN )
+
+/* "expires", "max-age" or "max-idle"; NULL for anything else */
+const char *apppw_expiry_reason_name( enum apppw_expiry_reason why );
+int apppw_expiry_parse( const char *v, size_t len,
+	char id[APPPW_ID_LEN + 1], time_t *t, enum apppw_expiry_reason *why );
+/* out: at least APPPW_EXPIRY_LEN_MAX + 1 bytes */
+int apppw_expiry_format( const char id[APPPW_ID_LEN + 1], time_t t,
+	enum apppw_expiry_reason why, char *out, size_t outlen );
+
+/* When r stops authenticating, and why: the earliest of its own expiry,
+ * max_age seconds after its creation and max_idle seconds after its last
+ * use (last_used; 0 for never, which counts from the creation). A limit
+ * of 0 is no limit. Returns 0 (and *why untouched) when nothing ends it;
+ * an end beyond what time_t holds is no end. The one rule of expiry: the
+ * bind refuses at and after this time, and apppwExpiry shows it. */
+time_t apppw_deadline( const apppw_record *r, time_t last_used,
+	unsigned long max_age, unsigned long max_idle,
+	enum apppw_expiry_reason *why );
 
 int apppw_laststep_parse( const char *v, size_t len, time_t *t );
 /* out: at least APPPW_LASTSTEP_MAX_LEN + 1 bytes will do for any t >= 0 */

@@ -66,6 +66,20 @@ lastused( const char *s, size_t len )
 }
 
 static void
+expiry( const char *s, size_t len )
+{
+	char id[APPPW_ID_LEN + 1], out[APPPW_EXPIRY_LEN_MAX + 1];
+	enum apppw_expiry_reason why;
+	time_t t;
+
+	if ( apppw_expiry_parse( s, len, id, &t, &why ) == 0 &&
+			( apppw_expiry_format( id, t, why, out, sizeof( out ) ) != 0 ||
+			strlen( out ) != len || memcmp( out, s, len ) ) ) {
+		abort();
+	}
+}
+
+static void
 laststep( const char *s, size_t len )
 {
 	char out[APPPW_LASTSTEP_MAX_LEN + 1];
@@ -124,7 +138,8 @@ int
 LLVMFuzzerTestOneInput( const uint8_t *data, size_t size )
 {
 	static void (*const parsers[])( const char *, size_t ) = {
-		record, request, lastused, laststep, gentime, create_ber, typed
+		record, request, lastused, laststep, gentime, create_ber, typed,
+		expiry
 	};
 	char *copy;
 

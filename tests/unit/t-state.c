@@ -1,4 +1,6 @@
-/* t-state.c - the apppwLastUsed and apppwTOTPLastStep values */
+/* t-state.c - the apppwLastUsed, apppwExpiry and apppwTOTPLastStep values,
+ * and the deadline apppwExpiry shows */
+#include <limits.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +28,17 @@ lastused( const char *s, size_t len, char id[APPPW_ID_LEN + 1], time_t *t )
 {
 	char *v = exact( s, len );
 	int rc = apppw_lastused_parse( v, len, id, t );
+
+	free( v );
+	return rc;
+}
+
+static int
+expiry( const char *s, char id[APPPW_ID_LEN + 1], time_t *t,
+	enum apppw_expiry_reason *why )
+{
+	char *v = exact( s, strlen( s ) );
+	int rc = apppw_expiry_parse( v, strlen( s ), id, t, why );
 
 	free( v );
 	return rc;
@@ -144,10 +157,90 @@ test_laststep( void )
 	ok( apppw_laststep_format( 0, out, 0 ) == -1, "no room at all" );
 }
 
+static void
+test_expiry( void )
+{
+	static const char *bad[] = {
+		"k7fq 20261124190233Z",			/* no reason */
+		"k7fq 20261124190233Z ",
+		"k7fq 20261124190233Z max_idle",
+		"k7fq 20261124190233Z MAX-IDLE",
+		"k7fq 20261124190233Z max-idlex",
+		"k7fq 20261124190233Z  max-age",
+		"k7fq 20261124190233Zmax-age",
+		"k7fq 2026112419023Z expires",
+		"K7FQ 20261124190233Z expires",
+	};
+	static const char *good[] = {
+		"k7fq 20261124190233Z expires",
+		"k7fq 20261124190233Z max-age",
+		"zzzz 99991231235959Z max-idle",
+	};
+	char id[APPPW_ID_LEN + 1], out[APPPW_EXPIRY_LEN_MAX + 1];
+	enum apppw_expiry_reason why;
+	time_t t;
+	size_t i;
+
+	ok( expiry( "k7fq 20261124190233Z max-idle", id, &t, &why ) == 0 &&
+		strcmp( id, "k7fq" ) == 0 && t == 1795546953 &&
+		why == APPPW_EXPIRY_MAX_IDLE, "parse: id, time and reason" );
+	for ( i = 0; i < sizeof( bad ) / sizeof( bad[0] ); i++ ) {
+		t = 1;
+		why = APPPW_EXPIRY_MAX_AGE;
+		ok( expiry( bad[i], id, &t, &why ) == -1 && t == 0 &&
+			why == APPPW_EXPIRY_EXPIRES && id[0] == '\0',
+			"refused, zeroed: \"%s\"", bad[i] );
+	}
+	for ( i = 0; i < sizeof( good ) / sizeof( good[0] ); i++ ) {
+		ok( expiry( good[i], id, &t, &why ) == 0 &&
+			apppw_expiry_format( id, t, why, out, sizeof( out ) ) == 0 &&
+			strcmp( out, good[i] ) == 0, "\"%s\" round-trips", good[i] );
+	}
+	ok( apppw_expiry_format( "k7fq", 0, APPPW_EXPIRY_REASONS, out,
+		sizeof( out ) ) == -1 && out[0] == '\0', "no such reason: refused" );
+	ok( apppw_expiry_format( "k7fq", 0, APPPW_EXPIRY_MAX_IDLE, out,
+		APPPW_EXPIRY_LEN_MAX ) == -1 && out[0] == '\0',
+		"no room for the NUL: refused, out empty" );
+	is_str( apppw_expiry_reason_name( APPPW_EXPIRY_MAX_AGE ), "max-age",
+		"the reasons' names" );
+}
+
+static void
+test_deadline( void )
+{
+	apppw_record r = { .id = "k7fq", .created = 1000000 };
+	enum apppw_expiry_reason why = APPPW_EXPIRY_REASONS;
+
+	ok( apppw_deadline( &r, 0, 0, 0, &why ) == 0 &&
+		why == APPPW_EXPIRY_REASONS, "no expiry, no limits: no end" );
+	r.expires = 5000000;
+	ok( apppw_deadline( &r, 0, 0, 0, &why ) == 5000000 &&
+		why == APPPW_EXPIRY_EXPIRES, "its own expiry" );
+	ok( apppw_deadline( &r, 0, 3000000, 0, &why ) == 4000000 &&
+		why == APPPW_EXPIRY_MAX_AGE, "max age, when it comes first" );
+	ok( apppw_deadline( &r, 0, 3000000, 100, &why ) == 1000100 &&
+		why == APPPW_EXPIRY_MAX_IDLE, "never used: idle from its creation" );
+	ok( apppw_deadline( &r, 2000000, 3000000, 100, &why ) == 2000100 &&
+		why == APPPW_EXPIRY_MAX_IDLE, "used: idle from its last use" );
+	ok( apppw_deadline( &r, 500, 0, 100, &why ) == 1000100 &&
+		why == APPPW_EXPIRY_MAX_IDLE,
+		"a last use before its creation (an old id reused) counts not" );
+	ok( apppw_deadline( &r, 0, 4000000, 0, &why ) == 5000000 &&
+		why == APPPW_EXPIRY_EXPIRES, "a tie goes to its own expiry" );
+	r.expires = 0;
+	why = APPPW_EXPIRY_REASONS;
+	ok( apppw_deadline( &r, 0, ULONG_MAX, 0, &why ) == 0 &&
+		why == APPPW_EXPIRY_REASONS, "an end past time_t is no end" );
+	ok( apppw_deadline( &r, INT64_MAX, 0, 1, &why ) == 0,
+		"nor one past time_t after the last use" );
+}
+
 int
 main( void )
 {
 	test_lastused();
+	test_expiry();
+	test_deadline();
 	test_laststep();
 	return done_testing();
 }
