@@ -40,7 +40,7 @@
 #include "apppw_totp.h"
 
 static AttributeDescription *ad_mfa, *ad_password, *ad_totp_secret,
-	*ad_totp_last, *ad_last_used;
+	*ad_totp_last, *ad_last_used, *ad_expiry;
 
 /* User attributes come from apppw.schema, which must be loaded; the
  * overlay looks them up when it is configured. */
@@ -54,28 +54,37 @@ static struct {
 	{ NULL, NULL }
 };
 
-/* The operational attributes the overlay writes: slapd accepts
- * NO-USER-MODIFICATION attributes from code alone. They are manageable,
- * as ppolicy's are: a consumer's chain overlay forwards the overlay's
- * writes to the provider with the Relax control, and an admin with manage
- * access may reset them the same way. */
+/* The operational attributes of the overlay: slapd accepts
+ * NO-USER-MODIFICATION attributes from code alone. Those it writes are
+ * manageable, as ppolicy's are: a consumer's chain overlay forwards the
+ * overlay's writes to the provider with the Relax control, and an admin
+ * with manage access may reset them the same way. apppwExpiry is never
+ * stored, so nobody writes it. */
 static struct {
 	const char *def;
 	AttributeDescription **ad;
+	int manageable;
 } apppw_opattrs[] = {
 	{ "( " APPPW_OID_ARC ".1.4 NAME '" APPPW_AT_TOTP_LAST "' "
 	  "DESC 'Start of the TOTP time step of the last accepted code, "
 	  "in seconds since the epoch' "
 	  "EQUALITY integerMatch ORDERING integerOrderingMatch "
 	  "SYNTAX 1.3.6.1.4.1.1466.115.121.1.27 SINGLE-VALUE "
-	  "NO-USER-MODIFICATION USAGE directoryOperation )", &ad_totp_last },
+	  "NO-USER-MODIFICATION USAGE directoryOperation )", &ad_totp_last, 1 },
 	{ "( " APPPW_OID_ARC ".1.5 NAME '" APPPW_AT_LAST_USED "' "
 	  "DESC 'When an app password last authenticated: id, space, "
 	  "GeneralizedTime' "
 	  "EQUALITY caseExactIA5Match "
 	  "SYNTAX 1.3.6.1.4.1.1466.115.121.1.26{32} "
-	  "NO-USER-MODIFICATION USAGE directoryOperation )", &ad_last_used },
-	{ NULL, NULL }
+	  "NO-USER-MODIFICATION USAGE directoryOperation )", &ad_last_used, 1 },
+	{ "( " APPPW_OID_ARC ".1.6 NAME '" APPPW_AT_EXPIRY "' "
+	  "DESC 'When an app password stops authenticating, and why: id, "
+	  "space, GeneralizedTime, space, expires, max-age or max-idle; "
+	  "computed when read' "
+	  "EQUALITY caseExactIA5Match "
+	  "SYNTAX 1.3.6.1.4.1.1466.115.121.1.26{32} "
+	  "NO-USER-MODIFICATION USAGE directoryOperation )", &ad_expiry, 0 },
+	{ NULL, NULL, 0 }
 };
 
 /* One network of a scope: the first prefix bits of addr must match. */
@@ -119,6 +128,7 @@ typedef struct apppw_info {
 	int enabled;
 	int max_count;
 	unsigned long max_age;
+	unsigned long max_idle;
 	int password_alone;
 	int totp_digits;
 	int totp_step;
@@ -403,6 +413,7 @@ enum {
 	APPPW_CFG_KEY_FILE,
 	APPPW_CFG_MAX_FAILURES,
 	APPPW_CFG_BACKOFF_MAX,
+	APPPW_CFG_MAX_IDLE,
 	APPPW_CFG_SCOPE			/* last: the only one without a default */
 };
 
@@ -478,6 +489,12 @@ static ConfigTable apppw_cfg[] = {
 		"The longest TOTP lockout; lockouts in a row double up to it",
 		APPPW_STRING ),
 	  NULL, { 0 } },
+	{ "apppw-max-idle", "duration", 2, 2, 0,
+	  ARG_MAGIC|APPPW_CFG_MAX_IDLE, apppw_cf_gen,
+	  APPPW_CFG_AT( 14, "olcApppwMaxIdle",
+		"App passwords not used for this long are refused; 0: no limit",
+		APPPW_STRING ),
+	  NULL, { 0 } },
 	{ "apppw-scope", "name> <address/prefix|URL> <...", 3, 0, 0,
 	  ARG_MAGIC|APPPW_CFG_SCOPE, apppw_cf_gen,
 	  "( " APPPW_OID_ARC ".4.11 NAME 'olcApppwScope' "
@@ -492,6 +509,7 @@ static ConfigOCs apppw_ocs[] = {
 	  "DESC 'App password overlay configuration' "
 	  "SUP olcOverlayConfig "
 	  "MAY ( olcApppwEnabled $ olcApppwMaxCount $ olcApppwMaxAge $ "
+	  "olcApppwMaxIdle $ "
 	  "olcApppwPasswordAlone $ olcApppwTOTPDigits $ olcApppwTOTPStep $ "
 	  "olcApppwTOTPWindow $ olcApppwTOTPMaxFailures $ "
 	  "olcApppwTOTPBackoffMax $ olcApppwLastUsedPrecision $ "
@@ -508,6 +526,7 @@ apppw_defaults( apppw_info *ai, int type )
 	case APPPW_CFG_ENABLED: ai->enabled = 1; break;
 	case APPPW_CFG_MAX_COUNT: ai->max_count = APPPW_DEFAULT_MAX_COUNT; break;
 	case APPPW_CFG_MAX_AGE: ai->max_age = 0; break;
+	case APPPW_CFG_MAX_IDLE: ai->max_idle = 0; break;
 	case APPPW_CFG_PASSWORD_ALONE: ai->password_alone = 0; break;
 	case APPPW_CFG_TOTP_DIGITS: ai->totp_digits = APPPW_TOTP_DEFAULT_DIGITS; break;
 	case APPPW_CFG_TOTP_STEP: ai->totp_step = APPPW_TOTP_DEFAULT_STEP; break;
@@ -667,6 +686,8 @@ apppw_cf_gen( ConfigArgs *c )
 		case APPPW_CFG_MAX_COUNT: c->value_int = ai->max_count; return 0;
 		case APPPW_CFG_MAX_AGE:
 			return apppw_cf_emit_duration( c, ai->max_age );
+		case APPPW_CFG_MAX_IDLE:
+			return apppw_cf_emit_duration( c, ai->max_idle );
 		case APPPW_CFG_PASSWORD_ALONE: {
 			struct berval bv = ai->password_alone ?
 				(struct berval)BER_BVC( "allow" ) :
@@ -737,6 +758,8 @@ apppw_cf_gen( ConfigArgs *c )
 		return apppw_cf_int_range( c, &ai->max_count, 1, APPPW_MAX_COUNT_LIMIT );
 	case APPPW_CFG_MAX_AGE:
 		return apppw_cf_duration( c, &ai->max_age, 0, ULONG_MAX );
+	case APPPW_CFG_MAX_IDLE:
+		return apppw_cf_duration( c, &ai->max_idle, 0, ULONG_MAX );
 	case APPPW_CFG_PASSWORD_ALONE:
 		if ( !strcasecmp( c->argv[1], "refuse" ) ) {
 			ai->password_alone = 0;
@@ -977,7 +1000,39 @@ _Static_assert( sizeof(((apppw_bind_state *)0)->new_value) > APPPW_LASTUSED_LEN 
 	sizeof(((apppw_bind_state *)0)->new_value) > APPPW_LASTSTEP_MAX_LEN,
 	"new_value holds an apppwLastUsed and an apppwTOTPLastStep value" );
 
-/* Decide whether last use must be written: at most once per precision. */
+/* How often a last use is written at most: apppw-lastused-precision, or
+ * half of apppw-max-idle when that is shorter, so that an app password in
+ * use has a recorded use less than max-idle old and is never refused as
+ * idle. */
+static unsigned long
+apppw_lastused_interval( apppw_info *ai )
+{
+	if ( ai->max_idle && ai->max_idle / 2 < ai->lastused_precision ) {
+		return ai->max_idle / 2;
+	}
+	return ai->lastused_precision;
+}
+
+/* The latest recorded use of the app password id in e; 0 for none. */
+static time_t
+apppw_last_use( Entry *e, const char *id )
+{
+	Attribute *a = attr_find( e->e_attrs, ad_last_used );
+	char vid[APPPW_ID_LEN + 1];
+	time_t t, latest = 0;
+	unsigned i;
+
+	for ( i = 0; a && i < a->a_numvals; i++ ) {
+		if ( !apppw_lastused_parse( a->a_vals[i].bv_val, a->a_vals[i].bv_len,
+				vid, &t ) && !strcmp( vid, id ) && t > latest ) {
+			latest = t;
+		}
+	}
+	return latest;
+}
+
+/* Decide whether last use must be written: at most once per
+ * apppw_lastused_interval(). */
 static void
 apppw_plan_last_use( Operation *op, apppw_info *ai, Entry *e,
 	apppw_bind_state *bs )
@@ -994,8 +1049,8 @@ apppw_plan_last_use( Operation *op, apppw_info *ai, Entry *e,
 				strcmp( id, bs->rec.id ) ) {
 			continue;
 		}
-		if ( op->o_time >= then &&
-				(unsigned long)( op->o_time - then ) < ai->lastused_precision ) {
+		if ( op->o_time >= then && (unsigned long)( op->o_time - then ) <
+				apppw_lastused_interval( ai ) ) {
 			ber_bvarray_free_x( bs->old_values, op->o_tmpmemctx );
 			bs->old_values = NULL;
 			return;
@@ -1010,6 +1065,13 @@ apppw_plan_last_use( Operation *op, apppw_info *ai, Entry *e,
 	}
 }
 
+/* What the log says of an app password past its end. */
+static const char *const apppw_expiry_why[APPPW_EXPIRY_REASONS] = {
+	[APPPW_EXPIRY_EXPIRES] = "the app password has expired",
+	[APPPW_EXPIRY_MAX_AGE] = "the app password is older than apppw-max-age",
+	[APPPW_EXPIRY_MAX_IDLE] = "the app password was not used for apppw-max-idle",
+};
+
 /* Credentials that look like an app password: check the one record their
  * id selects. One hash, whatever the number of records. */
 static int
@@ -1019,6 +1081,8 @@ apppw_check_app_password( Operation *op, apppw_info *ai, Entry *e,
 	Attribute *a = attr_find( e->e_attrs, ad_password );
 	apppw_scope *sc;
 	char id[APPPW_ID_LEN + 1];
+	enum apppw_expiry_reason end;
+	time_t deadline;
 	unsigned i;
 
 	memcpy( bs->id, norm, APPPW_ID_LEN );
@@ -1054,13 +1118,10 @@ apppw_check_app_password( Operation *op, apppw_info *ai, Entry *e,
 		bs->why = "wrong app password";
 		return -1;
 	}
-	if ( bs->rec.expires && op->o_time >= bs->rec.expires ) {
-		bs->why = "the app password has expired";
-		return -1;
-	}
-	if ( ai->max_age && op->o_time >= bs->rec.created &&
-			(unsigned long)( op->o_time - bs->rec.created ) >= ai->max_age ) {
-		bs->why = "the app password is older than apppw-max-age";
+	deadline = apppw_deadline( &bs->rec, apppw_last_use( e, bs->rec.id ),
+		ai->max_age, ai->max_idle, &end );
+	if ( deadline && op->o_time >= deadline ) {
+		bs->why = apppw_expiry_why[end];
 		return -1;
 	}
 	if ( bs->rec.scope[0] ) {
@@ -2494,6 +2555,62 @@ apppw_exop_create( Operation *op, SlapReply *rs )
 	return rc;
 }
 
+/* ---- apppwExpiry --------------------------------------------------------- */
+
+/* apppwExpiry, when asked for by name or with "+": the end of each app
+ * password the reader may read, as the bind hook would find it now,
+ * settings included, so that "apppw list" can say why one is refused.
+ * Not for replication (it would be stored on the consumer) and not for
+ * what the reader may not see. */
+static int
+apppw_operational( Operation *op, SlapReply *rs )
+{
+	slap_overinst *on = (slap_overinst *)op->o_bd->bd_info;
+	apppw_info *ai = on->on_bi.bi_private;
+	Entry *e = rs->sr_entry;
+	enum apppw_expiry_reason end;
+	BerVarray vals = NULL;
+	Attribute *a, **ap;
+	apppw_record rec;
+	time_t deadline;
+	char v[APPPW_EXPIRY_LEN_MAX + 1];
+	unsigned i;
+
+	if ( op->o_sync != SLAP_CONTROL_NONE || e == NULL ||
+			!( SLAP_OPATTRS( rs->sr_attr_flags ) ||
+				ad_inlist( ad_expiry, rs->sr_attrs ) ) ||
+			( a = attr_find( e->e_attrs, ad_password ) ) == NULL ||
+			!access_allowed( op, e, ad_password, NULL, ACL_READ, NULL ) ) {
+		return SLAP_CB_CONTINUE;
+	}
+	for ( i = 0; i < a->a_numvals; i++ ) {
+		struct berval bv;
+
+		if ( apppw_record_parse( a->a_vals[i].bv_val, a->a_vals[i].bv_len,
+				&rec ) ) {
+			continue;
+		}
+		deadline = apppw_deadline( &rec, apppw_last_use( e, rec.id ),
+			ai->max_age, ai->max_idle, &end );
+		if ( deadline && !apppw_expiry_format( rec.id, deadline, end, v,
+				sizeof(v) ) ) {
+			ber_str2bv( v, 0, 0, &bv );
+			value_add_one( &vals, &bv );
+		}
+	}
+	apppw_wipe( &rec, sizeof(rec) );
+	if ( vals ) {
+		for ( ap = &rs->sr_operational_attrs; *ap; ap = &(*ap)->a_next )
+			;
+		*ap = attr_alloc( ad_expiry );
+		(*ap)->a_vals = (*ap)->a_nvals = vals;
+		for ( i = 0; !BER_BVISNULL( &vals[i] ); i++ )
+			;
+		(*ap)->a_numvals = i;
+	}
+	return SLAP_CB_CONTINUE;
+}
+
 /* ---- SASL -------------------------------------------------------------- */
 
 /* The bind's response, success, challenge or SASL's own failure, becomes
@@ -2710,7 +2827,9 @@ init_module( int argc, char *argv[] )
 				apppw_opattrs[i].def );
 			return rc;
 		}
-		(*apppw_opattrs[i].ad)->ad_type->sat_flags |= SLAP_AT_MANAGEABLE;
+		if ( apppw_opattrs[i].manageable ) {
+			(*apppw_opattrs[i].ad)->ad_type->sat_flags |= SLAP_AT_MANAGEABLE;
+		}
 	}
 
 	apppw.on_bi.bi_type = "apppw";
@@ -2725,6 +2844,7 @@ init_module( int argc, char *argv[] )
 	apppw.on_bi.bi_op_add = apppw_op_add;
 	apppw.on_bi.bi_op_delete = apppw_op_delete;
 	apppw.on_bi.bi_chk_referrals = apppw_chk_referrals;
+	apppw.on_bi.bi_operational = apppw_operational;
 	apppw.on_bi.bi_extended = apppw_op_extended;
 	apppw.on_bi.bi_connection_destroy = apppw_connection_destroy;
 	apppw.on_bi.bi_cf_ocs = apppw_ocs;

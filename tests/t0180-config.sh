@@ -7,6 +7,7 @@ head -c 32 /dev/urandom >"$TEST_DIR/key"
 head -c 31 /dev/urandom >"$TEST_DIR/short-key"
 start_slapd "apppw-max-count 5
 apppw-max-age 90d
+apppw-max-idle 30d
 apppw-totp-digits 6
 apppw-totp-step 30
 apppw-totp-window 2
@@ -46,6 +47,8 @@ apppw-max-count many|<apppw-max-count> unable to parse "many" as int
 apppw-max-count 3 4|<apppw-max-count> extra cruft after <count>
 apppw-max-age -1|<apppw-max-age> takes a duration such as 3600, 90d or 1d12h, not "-1"
 apppw-max-age forever|<apppw-max-age> takes a duration such as 3600, 90d or 1d12h, not "forever"
+apppw-max-idle -1|<apppw-max-idle> takes a duration such as 3600, 90d or 1d12h, not "-1"
+apppw-max-idle 1d 2d|<apppw-max-idle> extra cruft after <duration>
 apppw-password-alone sometimes|<apppw-password-alone> takes "refuse" or "allow", not "sometimes"
 apppw-totp-digits 5|<apppw-totp-digits> must be between 6 and 8
 apppw-totp-digits 9|<apppw-totp-digits> must be between 6 and 8
@@ -88,6 +91,7 @@ olcOverlay: {0}apppw
 olcApppwEnabled: TRUE
 olcApppwMaxCount: 5
 olcApppwMaxAge: 90d
+olcApppwMaxIdle: 30d
 olcApppwPasswordAlone: refuse
 olcApppwTOTPDigits: 6
 olcApppwTOTPStep: 30
@@ -131,6 +135,7 @@ olcApppwMaxCount|0|80|<olcApppwMaxCount> must be between 1 and 1000
 olcApppwMaxCount|1001|80|<olcApppwMaxCount> must be between 1 and 1000
 olcApppwMaxCount|many|21|olcApppwMaxCount: value #0 invalid per syntax
 olcApppwMaxAge|forever|80|<olcApppwMaxAge> takes a duration such as 3600, 90d or 1d12h, not "forever"
+olcApppwMaxIdle|unused|80|<olcApppwMaxIdle> takes a duration such as 3600, 90d or 1d12h, not "unused"
 olcApppwPasswordAlone|sometimes|80|<olcApppwPasswordAlone> takes "refuse" or "allow", not "sometimes"
 olcApppwTOTPDigits|9|80|<olcApppwTOTPDigits> must be between 6 and 8
 olcApppwTOTPStep|0|80|<olcApppwTOTPStep> must be between 1 and 300
@@ -258,11 +263,14 @@ test_expect_success 'deleting a setting brings its default back' '
 	-
 	delete: olcApppwMaxAge
 	-
+	delete: olcApppwMaxIdle
+	-
 	delete: olcApppwScope
 	olcApppwScope: {1}lan 10.0.0.0/8 2001:db8::/32 ldap://127.0.0.1:389/
 	EOF
 	expect_config olcApppwMaxCount
 	expect_config olcApppwMaxAge
+	expect_config olcApppwMaxIdle
 	expect_config olcApppwScope "{0}mail 192.0.2.25 192.0.2.26"
 	# the default count, 40, lets alice have a third
 	new_app_password "$ALICE" "Third" >/dev/null

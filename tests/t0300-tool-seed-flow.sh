@@ -94,17 +94,22 @@ test_expect_success '5. list shows it, its label and its last use (tsv)' '
 		>"$TEST_DIR/list.tsv"
 	cat "$TEST_DIR/list.tsv"
 	test "$(wc -l <"$TEST_DIR/list.tsv")" = 2
-	printf "id\tlabel\tcreated\tlast_used\texpires\tscope\n" |
+	printf "id\tlabel\tcreated\tlast_used\texpires\tscope\texpires_by\texpired\n" |
 		diff -u - <(head -1 "$TEST_DIR/list.tsv")
 	tail -1 "$TEST_DIR/list.tsv" >"$TEST_DIR/row"
-	IFS="	" read -r id label created used expires scope <"$TEST_DIR/row"
-	test "$(awk -F "\t" "{ print NF }" "$TEST_DIR/row")" = 6
+	# tabs are white space to read: empty fields would collapse
+	field() { cut -f "$1" "$TEST_DIR/row"; }
+	id=$(field 1) label=$(field 2) created=$(field 3) used=$(field 4)
+	expires=$(field 5) scope=$(field 6) ends_by=$(field 7) expired=$(field 8)
+	test "$(awk -F "\t" "{ print NF }" "$TEST_DIR/row")" = 8
 	test "$id" = "${PW:0:4}"
 	test "$label" = Phone
 	echo "$created" | grep -Eqx "[0-9]{14}Z"
 	echo "$used" | grep -Eqx "[0-9]{14}Z"
 	test -z "$expires"
 	test -z "$scope"
+	test -z "$ends_by"
+	test "$expired" = no
 	# both are now, give or take the time the test took
 	now=$(date -u +%Y%m%d%H%M%SZ)
 	old=$(date -u -d "-10 minutes" +%Y%m%d%H%M%SZ)

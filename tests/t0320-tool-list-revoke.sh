@@ -92,9 +92,12 @@ test_expect_success 'list --format json: valid, escaped, the same facts' '
 	assert [r["expires"] for r in rows] == \
 	    ["2099-12-31T23:59:59Z", "2098-01-01T12:00:00Z", None], rows
 	assert [r["scope"] for r in rows] == [None, "mail", None], rows
+	assert [r["expires_by"] for r in rows] == ["expires", "expires", None], rows
+	assert [r["expired"] for r in rows] == [False, False, False], rows
 	for r in rows:
 	    assert sorted(r) == sorted(["id", "label", "created", "last_used",
-	                                "expires", "scope"]), r
+	                                "expires", "scope", "expires_by",
+	                                "expired"]), r
 	    assert t.match(r["created"]) and t.match(r["last_used"]), r
 	EOF
 '
@@ -138,7 +141,7 @@ test_expect_success 'revoke --all; again, an entry without any is no error' '
 
 test_expect_success 'list of an entry without any: tsv header only, json []' '
 	admin_apppw list --format tsv "$ALICE" >"$TEST_DIR/none.tsv"
-	printf "id\tlabel\tcreated\tlast_used\texpires\tscope\n" | diff -u - "$TEST_DIR/none.tsv"
+	printf "id\tlabel\tcreated\tlast_used\texpires\tscope\texpires_by\texpired\n" | diff -u - "$TEST_DIR/none.tsv"
 	test "$(admin_apppw list --format json "$ALICE")" = "[]"
 '
 

@@ -18,12 +18,17 @@
 #define TIME_SHOWN_LEN	18
 _Static_assert( sizeof( "2026-11-24 18:41Z" ) == TIME_SHOWN_LEN,
 	"TIME_SHOWN_LEN holds a time as the table shows it" );
+#define EXPIRES_SHOWN_LEN	( sizeof( "expired " ) + TIME_SHOWN_LEN + \
+	APPPW_EXPIRY_REASON_MAX_LEN )
 
 static enum format { FORMAT_TABLE, FORMAT_TSV, FORMAT_JSON } format;
 
 struct row {
 	apppw_record	rec;
 	time_t		last_used;	/* 0: never */
+	time_t		ends;		/* 0: never */
+	enum apppw_expiry_reason ends_by;
+	int		ended;		/* ends is past */
 };
 
 /* The latest apppwLastUsed value of id; 0 for none. */
@@ -41,6 +46,30 @@ last_used( struct berval **used, const char *id )
 		}
 	}
 	return latest;
+}
+
+/* When the app password id stops authenticating, and why: the server's
+ * apppwExpiry, which knows apppw-max-age and apppw-max-idle, or, from a
+ * server without it, the record's own expiry. */
+static void
+row_end( struct row *r, struct berval **ends, time_t now )
+{
+	enum apppw_expiry_reason why;
+	char vid[APPPW_ID_LEN + 1];
+	time_t t;
+	int i;
+
+	r->ends = r->rec.expires;
+	r->ends_by = APPPW_EXPIRY_EXPIRES;
+	for ( i = 0; ends && ends[i]; i++ ) {
+		if ( apppw_expiry_parse( ends[i]->bv_val, ends[i]->bv_len, vid, &t,
+				&why ) == 0 && strcmp( vid, r->rec.id ) == 0 ) {
+			r->ends = t;
+			r->ends_by = why;
+			break;
+		}
+	}
+	r->ended = r->ends != 0 && now >= r->ends;
 }
 
 static int
@@ -67,6 +96,25 @@ time_shown( time_t t, char out[TIME_SHOWN_LEN], const char *absent )
 	return out;
 }
 
+/* The EXPIRES cell: "never", the time, and the reason when it is a
+ * setting of the server's rather than the record's own expiry; "expired"
+ * first once it is past. */
+static const char *
+end_shown( const struct row *r, char out[EXPIRES_SHOWN_LEN] )
+{
+	char when[TIME_SHOWN_LEN];
+
+	if ( r->ends == 0 ) {
+		return "never";
+	}
+	snprintf( out, EXPIRES_SHOWN_LEN, "%s%s%s%s", r->ended ? "expired " : "",
+		time_shown( r->ends, when, "-" ),
+		r->ends_by == APPPW_EXPIRY_EXPIRES ? "" : " ",
+		r->ends_by == APPPW_EXPIRY_EXPIRES ? "" :
+			apppw_expiry_reason_name( r->ends_by ) );
+	return out;
+}
+
 /* Labels are UTF-8: columns line up by characters, not bytes. */
 static size_t
 utf8_width( const char *s )
@@ -88,7 +136,7 @@ print_table( const struct row *rows, int n )
 {
 	static const char *head[NCOLS] =
 		{ "ID", "LABEL", "CREATED", "LAST-USED", "EXPIRES", "SCOPE" };
-	char times[3][TIME_SHOWN_LEN];
+	char times[2][TIME_SHOWN_LEN], ends[EXPIRES_SHOWN_LEN];
 	const char *cell[NCOLS];
 	size_t width[NCOLS], w;
 	int i, c, pass;
@@ -106,7 +154,7 @@ print_table( const struct row *rows, int n )
 				cell[1] = rows[i].rec.label;
 				cell[2] = time_shown( rows[i].rec.created, times[0], "-" );
 				cell[3] = time_shown( rows[i].last_used, times[1], "never" );
-				cell[4] = time_shown( rows[i].rec.expires, times[2], "never" );
+				cell[4] = end_shown( &rows[i], ends );
 				cell[5] = rows[i].rec.scope[0] ? rows[i].rec.scope : "-";
 			}
 			for ( c = 0; c < NCOLS; c++ ) {
@@ -132,18 +180,21 @@ print_tsv( const struct row *rows, int n )
 		expires[APPPW_TIME_LEN + 1];
 	int i;
 
-	printf( "id\tlabel\tcreated\tlast_used\texpires\tscope\n" );
+	printf( "id\tlabel\tcreated\tlast_used\texpires\tscope\t"
+		"expires_by\texpired\n" );
 	for ( i = 0; i < n; i++ ) {
 		apppw_time_format( rows[i].rec.created, created );
 		used[0] = expires[0] = '\0';
 		if ( rows[i].last_used ) {
 			apppw_time_format( rows[i].last_used, used );
 		}
-		if ( rows[i].rec.expires ) {
-			apppw_time_format( rows[i].rec.expires, expires );
+		if ( rows[i].ends ) {
+			apppw_time_format( rows[i].ends, expires );
 		}
-		printf( "%s\t%s\t%s\t%s\t%s\t%s\n", rows[i].rec.id,
-			rows[i].rec.label, created, used, expires, rows[i].rec.scope );
+		printf( "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", rows[i].rec.id,
+			rows[i].rec.label, created, used, expires, rows[i].rec.scope,
+			rows[i].ends ? apppw_expiry_reason_name( rows[i].ends_by ) : "",
+			rows[i].ended ? "yes" : "no" );
 	}
 }
 
@@ -194,7 +245,14 @@ print_json( const struct row *rows, int n )
 		json_string( rows[i].rec.label );
 		json_time( "created", rows[i].rec.created );
 		json_time( "last_used", rows[i].last_used );
-		json_time( "expires", rows[i].rec.expires );
+		json_time( "expires", rows[i].ends );
+		fputs( ", \"expires_by\": ", stdout );
+		if ( rows[i].ends ) {
+			json_string( apppw_expiry_reason_name( rows[i].ends_by ) );
+		} else {
+			fputs( "null", stdout );
+		}
+		printf( ", \"expired\": %s", rows[i].ended ? "true" : "false" );
 		fputs( ", \"scope\": ", stdout );
 		if ( rows[i].rec.scope[0] ) {
 			json_string( rows[i].rec.scope );
@@ -232,9 +290,11 @@ list_parse( int argc, char **argv, const char **dn )
 static int
 list_run( struct session *s )
 {
-	char *attrs[] = { APPPW_AT_PASSWORD, APPPW_AT_LAST_USED, NULL };
+	char *attrs[] = { APPPW_AT_PASSWORD, APPPW_AT_LAST_USED, APPPW_AT_EXPIRY,
+		NULL };
 	char id[APPPW_ID_LEN + 1];
-	struct berval **vals, **used;
+	struct berval **vals, **used, **ends;
+	time_t now = time( NULL );
 	enum apppw_record_error err;
 	LDAPMessage *res, *e;
 	struct row *rows;
@@ -245,10 +305,12 @@ list_run( struct session *s )
 	}
 	vals = ldap_get_values_len( s->ld, e, APPPW_AT_PASSWORD );
 	used = ldap_get_values_len( s->ld, e, APPPW_AT_LAST_USED );
+	ends = ldap_get_values_len( s->ld, e, APPPW_AT_EXPIRY );
 	/* none shown is not none there: the ACLs may hide them */
 	if ( vals == NULL && attr_present( s, s->dn, APPPW_AT_PASSWORD ) != 0 ) {
 		complain( "%s: not allowed to read its app passwords", s->dn );
 		ldap_value_free_len( used );
+		ldap_value_free_len( ends );
 		ldap_msgfree( res );
 		return EXIT_OPFAIL;
 	}
@@ -267,6 +329,7 @@ list_run( struct session *s )
 			continue;
 		}
 		rows[n].last_used = last_used( used, rows[n].rec.id );
+		row_end( &rows[n], ends, now );
 		n++;
 	}
 	qsort( rows, n, sizeof( *rows ), row_cmp );
@@ -293,6 +356,7 @@ list_run( struct session *s )
 	free( rows );
 	ldap_value_free_len( vals );
 	ldap_value_free_len( used );
+	ldap_value_free_len( ends );
 	ldap_msgfree( res );
 	return rc;
 }
