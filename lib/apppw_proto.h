@@ -38,6 +38,7 @@
 #define APPPW_AT_MFA		"apppwMFARequired"
 #define APPPW_AT_PASSWORD	"apppwPassword"
 #define APPPW_AT_TOTP_SECRET	"apppwTOTPSecret"
+#define APPPW_AT_SERVICE	"apppwService"
 #define APPPW_AT_TOTP_LAST	"apppwTOTPLastStep"
 #define APPPW_AT_LAST_USED	"apppwLastUsed"
 #define APPPW_AT_EXPIRY		"apppwExpiry"

@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <arpa/inet.h>
 
+#include <ac/ctype.h>
 #include <ac/stdarg.h>
 #include <ac/string.h>
 #include <ac/socket.h>
@@ -40,7 +41,7 @@
 #include "apppw_totp.h"
 
 static AttributeDescription *ad_mfa, *ad_password, *ad_totp_secret,
-	*ad_totp_last, *ad_last_used, *ad_expiry;
+	*ad_service, *ad_totp_last, *ad_last_used, *ad_expiry;
 
 /* User attributes come from apppw.schema, which must be loaded; the
  * overlay looks them up when it is configured. */
@@ -51,6 +52,7 @@ static struct {
 	{ APPPW_AT_MFA, &ad_mfa },
 	{ APPPW_AT_PASSWORD, &ad_password },
 	{ APPPW_AT_TOTP_SECRET, &ad_totp_secret },
+	{ APPPW_AT_SERVICE, &ad_service },
 	{ NULL, NULL }
 };
 
@@ -97,6 +99,7 @@ typedef struct apppw_net {
 typedef struct apppw_scope {
 	struct apppw_scope *next;
 	char *name;
+	BerVarray services;		/* service=NAME: bind DNs it is for */
 	apppw_net *nets;
 	int nnets;
 	BerVarray urls;			/* listener URLs, without a trailing '/' */
@@ -250,6 +253,13 @@ apppw_connection_destroy( BackendDB *be, Connection *conn )
 
 /* ---- scopes ------------------------------------------------------------ */
 
+/* A scope's item that names a service: "service=imap". */
+#define APPPW_SCOPE_SERVICE	"service="
+static const char apppw_service_rule[] =
+	"a service must be 1 to 32 of a-z 0-9 _ -, starting with a letter";
+_Static_assert( APPPW_SCOPE_MAX == 32,
+	"apppw_service_rule states the scope names' bound" );
+
 static apppw_scope *
 apppw_scope_find( apppw_info *ai, const char *name )
 {
@@ -267,6 +277,7 @@ static void
 apppw_scope_free( apppw_scope *sc )
 {
 	ch_free( sc->name );
+	ber_bvarray_free( sc->services );
 	ch_free( sc->nets );
 	ber_bvarray_free( sc->urls );
 	ch_free( sc->text.bv_val );
@@ -369,12 +380,54 @@ apppw_peer_addr( Connection *conn, int *family, unsigned char addr[16] )
 	return 0;
 }
 
+/* Whether sc names the service (empty: a bind DN without one). */
 static int
-apppw_scope_allows( apppw_scope *sc, Connection *conn )
+apppw_scope_has_service( apppw_scope *sc, struct berval *service )
+{
+	int i;
+
+	for ( i = 0; sc->services && !BER_BVISNULL( &sc->services[i] ); i++ ) {
+		if ( ber_bvcmp( &sc->services[i], service ) == 0 ) {
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/* Whether some scope names the service. */
+static int
+apppw_service_configured( apppw_info *ai, struct berval *service )
+{
+	apppw_scope *sc;
+
+	for ( sc = ai->scopes; sc; sc = sc->next ) {
+		if ( apppw_scope_has_service( sc, service ) ) {
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/* Why a bind through the service (empty: none) from conn is outside sc;
+ * NULL if it is inside. A scope with services is for binds through one of
+ * them; one with clients, for one of those clients; one with both, for
+ * both at once. */
+static const char *
+apppw_scope_refusal( apppw_scope *sc, Connection *conn, struct berval *service )
 {
 	unsigned char addr[16];
 	int family, i;
 
+	if ( sc->services && BER_BVISEMPTY( service ) ) {
+		return "the app password is for a service: bind through its "
+			"service DN";
+	}
+	if ( !BER_BVISEMPTY( service ) && !apppw_scope_has_service( sc, service ) ) {
+		return "the app password's scope does not include this service";
+	}
+	if ( !sc->nnets && !sc->urls ) {
+		return NULL;
+	}
 	if ( conn->c_listener && sc->urls ) {
 		struct berval url = conn->c_listener->sl_url;
 
@@ -384,18 +437,18 @@ apppw_scope_allows( apppw_scope *sc, Connection *conn )
 		for ( i = 0; !BER_BVISNULL( &sc->urls[i] ); i++ ) {
 			if ( url.bv_len == sc->urls[i].bv_len && !strncasecmp(
 					url.bv_val, sc->urls[i].bv_val, url.bv_len ) ) {
-				return 1;
+				return NULL;
 			}
 		}
 	}
 	if ( sc->nnets && !apppw_peer_addr( conn, &family, addr ) ) {
 		for ( i = 0; i < sc->nnets; i++ ) {
 			if ( apppw_net_match( &sc->nets[i], family, addr ) ) {
-				return 1;
+				return NULL;
 			}
 		}
 	}
-	return 0;
+	return "the client is outside the app password's scope";
 }
 
 /* ---- configuration ----------------------------------------------------- */
@@ -625,7 +678,20 @@ apppw_cf_scope_add( ConfigArgs *c, apppw_info *ai )
 	sc->name = ch_strdup( c->argv[1] );
 	sc->nets = ch_calloc( c->argc - 2, sizeof(apppw_net) );
 	for ( i = 2; i < c->argc; i++ ) {
-		if ( strstr( c->argv[i], "://" ) ) {
+		if ( !strncmp( c->argv[i], APPPW_SCOPE_SERVICE,
+				STRLENOF( APPPW_SCOPE_SERVICE ) ) ) {
+			const char *name = c->argv[i] + STRLENOF( APPPW_SCOPE_SERVICE );
+			struct berval bv;
+
+			if ( apppw_scope_check( name, strlen( name ) ) != APPPW_REC_OK ) {
+				apppw_scope_free( sc );
+				return apppw_cf_fail( c, "scope \"%s\": service name "
+					"\"%s\": %s", c->argv[1], name,
+					apppw_service_rule );
+			}
+			ber_str2bv( name, 0, 1, &bv );
+			ber_bvarray_add( &sc->services, &bv );
+		} else if ( strstr( c->argv[i], "://" ) ) {
 			struct berval url;
 			LDAPURLDesc *lud;
 
@@ -845,6 +911,29 @@ apppw_text( Operation *op, const char *fmt, ... )
 	return buf;
 }
 
+/* The text for a scope the server does not configure: with the names of
+ * those it does, for the person choosing one (apppw create --scope), cut
+ * to what the text buffer holds. */
+static const char *
+apppw_unknown_scope( Operation *op, apppw_info *ai, const char *name )
+{
+	char *buf = op->o_tmpalloc( SLAP_TEXT_BUFLEN, op->o_tmpmemctx );
+	apppw_scope *sc;
+	size_t len;
+	int n;
+
+	n = snprintf( buf, SLAP_TEXT_BUFLEN, "apppw: scope \"%s\" is not "
+		"configured (see apppw-scope in slapo-apppw(5)); %s", name,
+		ai->scopes ? "this server's scopes:" : "this server has none" );
+	len = n < 0 ? 0 : (size_t)n;
+	for ( sc = ai->scopes; sc && len < SLAP_TEXT_BUFLEN; sc = sc->next ) {
+		n = snprintf( buf + len, SLAP_TEXT_BUFLEN - len, "%s %s",
+			sc == ai->scopes ? "" : ",", sc->name );
+		len += n < 0 ? 0 : (size_t)n;
+	}
+	return buf;
+}
+
 static int
 apppw_entry_mfa( Entry *e )
 {
@@ -991,6 +1080,7 @@ typedef struct apppw_bind_state {
 	int password_checked;		/* by apppw, on the entry it read */
 	int password_ok;
 	struct berval dn, ndn;		/* the entry's */
+	struct berval service;		/* named by the bind DN; empty: none */
 	AttributeDescription *write_ad;	/* NULL: nothing to write */
 	BerVarray old_values;		/* deleted by value; NULL if none */
 	char new_value[32];
@@ -1130,10 +1220,13 @@ apppw_check_app_password( Operation *op, apppw_info *ai, Entry *e,
 			bs->why = "the app password's scope is not configured";
 			return -1;
 		}
-		if ( !apppw_scope_allows( sc, op->o_conn ) ) {
-			bs->why = "the client is outside the app password's scope";
+		if ( ( bs->why = apppw_scope_refusal( sc, op->o_conn, &bs->service ) ) ) {
 			return -1;
 		}
+	} else if ( !BER_BVISEMPTY( &bs->service ) ) {
+		bs->why = "the app password has no scope: a service takes only "
+			"app passwords scoped to it";
+		return -1;
 	}
 	apppw_plan_last_use( op, ai, e, bs );
 	return 0;
@@ -1245,7 +1338,12 @@ apppw_examine( Operation *op, apppw_info *ai, Entry *e, apppw_bind_state *bs )
 		bs->kind = APPPW_SESSION_APP;
 	}
 	apppw_wipe( norm, sizeof(norm) );
-	if ( bs->kind != APPPW_SESSION_APP ) {
+	if ( bs->kind != APPPW_SESSION_APP && !BER_BVISEMPTY( &bs->service ) ) {
+		/* no code is checked, or counted, where none can be accepted */
+		if ( !app_form ) {
+			bs->why = "a service DN takes only app passwords";
+		}
+	} else if ( bs->kind != APPPW_SESSION_APP ) {
 		apppw_check_code( op, ai, e, bs );
 		if ( !app_form ) {
 			bs->why = bs->code_why;
@@ -1393,9 +1491,11 @@ apppw_bind_app( Operation *op, SlapReply *rs, slap_overinst *on,
 			"; a consumer forwards it with updateref and the chain overlay" : "" );
 	}
 	Debug( LDAP_DEBUG_STATS, "%s apppw: BIND dn=\"%s\" app password id=%s "
-		"label=\"%s\" peer=%s\n",
+		"label=\"%s\" peer=%s%s%s\n",
 		op->o_log_prefix, bs->dn.bv_val, bs->rec.id, bs->rec.label,
-		op->o_conn->c_peer_name.bv_val );
+		op->o_conn->c_peer_name.bv_val,
+		BER_BVISEMPTY( &bs->service ) ? "" : " service=",
+		BER_BVISEMPTY( &bs->service ) ? "" : bs->service.bv_val );
 	return apppw_accept( op, bs );
 }
 
@@ -1505,6 +1605,103 @@ apppw_bind_code( Operation *op, SlapReply *rs, slap_overinst *on,
 	return apppw_accept( op, bs );
 }
 
+/* A bind DN may name a service in an apppwService RDN below its first:
+ * "uid=alice,apppwService=imap,ou=people,dc=example,dc=com" is alice's
+ * entry, bound for IMAP, as a mail server's configured DN template says.
+ * Then op's DN becomes the entry's, so that the overlays below, the
+ * backend and the connection's identity all see the entry, and *service
+ * (op's memory) holds the service. 0 when the DN names no service, 1 when
+ * it named one, -1 (and *why) when it names one wrongly: first, twice, in
+ * a multi-valued RDN, or one that no apppw-scope names. */
+static int
+apppw_service_dn( Operation *op, apppw_info *ai, struct berval *service,
+	const char **why )
+{
+	LDAPDN dn = NULL;
+	LDAPRDN found = NULL;
+	AttributeDescription *ad;
+	struct berval bv, pdn, ndn;
+	const char *text;
+	int i, k = -1, rc = -1;
+	ber_len_t j;
+
+	if ( !strcasestr( op->o_req_ndn.bv_val, ad_service->ad_cname.bv_val ) ) {
+		return 0;
+	}
+	if ( ldap_bv2dn_x( &op->o_req_dn, &dn, LDAP_DN_FORMAT_LDAP,
+			op->o_tmpmemctx ) != LDAP_SUCCESS ) {
+		return 0;
+	}
+	for ( i = 0; dn[i]; i++ ) {
+		int n;
+
+		for ( n = 0; dn[i][n]; n++ ) {
+			ad = NULL;
+			if ( slap_bv2ad( &dn[i][n]->la_attr, &ad, &text ) != LDAP_SUCCESS ||
+					ad != ad_service ) {
+				continue;
+			}
+			if ( i == 0 ) {
+				*why = "a service cannot be the DN's first RDN";
+				goto done;
+			}
+			if ( k >= 0 ) {
+				*why = "the DN names more than one service";
+				goto done;
+			}
+			k = i;
+		}
+		if ( k == i && n > 1 ) {
+			*why = "a service must be an RDN of its own";
+			goto done;
+		}
+	}
+	if ( k < 0 ) {
+		rc = 0;
+		goto done;
+	}
+	/* service names are lower case; the DN's value may not be */
+	ber_dupbv_x( service, &dn[k][0]->la_value, op->o_tmpmemctx );
+	for ( j = 0; j < service->bv_len; j++ ) {
+		service->bv_val[j] = TOLOWER( (unsigned char)service->bv_val[j] );
+	}
+	if ( apppw_scope_check( service->bv_val, service->bv_len ) != APPPW_REC_OK ||
+			!apppw_service_configured( ai, service ) ) {
+		*why = "no apppw-scope names this service";
+		goto done;
+	}
+	found = dn[k];
+	for ( i = k; dn[i]; i++ ) {
+		dn[i] = dn[i + 1];
+	}
+	if ( ldap_dn2bv_x( dn, &bv, LDAP_DN_FORMAT_LDAPV3, op->o_tmpmemctx ) !=
+			LDAP_SUCCESS ) {
+		*why = "the entry's DN cannot be written";
+		goto done;
+	}
+	i = dnPrettyNormal( NULL, &bv, &pdn, &ndn, op->o_tmpmemctx );
+	op->o_tmpfree( bv.bv_val, op->o_tmpmemctx );
+	if ( i != LDAP_SUCCESS ) {
+		*why = "the entry's DN is not valid";
+		goto done;
+	}
+	op->o_tmpfree( op->o_req_dn.bv_val, op->o_tmpmemctx );
+	op->o_tmpfree( op->o_req_ndn.bv_val, op->o_tmpmemctx );
+	op->o_req_dn = pdn;
+	op->o_req_ndn = ndn;
+	rc = 1;
+done:
+	if ( found ) {
+		ldap_rdnfree_x( found, op->o_tmpmemctx );
+	}
+	ldap_dnfree_x( dn, op->o_tmpmemctx );
+	if ( rc != 1 && !BER_BVISNULL( service ) ) {
+		op->o_tmpfree( service->bv_val, op->o_tmpmemctx );
+		BER_BVZERO( service );
+	}
+	return rc;
+}
+
 static int
 apppw_op_bind( Operation *op, SlapReply *rs )
 {
@@ -1521,6 +1718,18 @@ apppw_op_bind( Operation *op, SlapReply *rs )
 	apppw_session_forget( op->o_conn->c_connid );
 	apppw_warn_loglevel();
 
+	switch ( apppw_service_dn( op, ai, &bs.service, &bs.why ) ) {
+	case -1:
+		Debug( LDAP_DEBUG_STATS, "%s apppw: BIND dn=\"%s\" refused: %s\n",
+			op->o_log_prefix, op->o_req_dn.bv_val, bs.why );
+		return apppw_refuse( op, rs );
+	case 1:
+		Debug( LDAP_DEBUG_STATS, "%s apppw: BIND dn=\"%s\" through "
+			"service %s\n", op->o_log_prefix, op->o_req_dn.bv_val,
+			bs.service.bv_val );
+		break;
+	}
+
 	op->o_bd->bd_info = (BackendInfo *)on->on_info;
 	rc = be_entry_get_rw( op, &op->o_req_ndn, NULL, NULL, 0, &e );
 	if ( rc == LDAP_SUCCESS && apppw_entry_mfa( e ) ) {
@@ -1535,11 +1744,19 @@ apppw_op_bind( Operation *op, SlapReply *rs )
 	op->o_bd->bd_info = (BackendInfo *)on;
 	/* not MFA-required: the backend decides, and no app password counts */
 	if ( BER_BVISNULL( &bs.ndn ) ) {
+		if ( !BER_BVISNULL( &bs.service ) ) {
+			op->o_tmpfree( bs.service.bv_val, op->o_tmpmemctx );
+		}
 		return SLAP_CB_CONTINUE;
 	}
 
 	if ( bs.kind == APPPW_SESSION_APP ) {
 		rc = apppw_bind_app( op, rs, on, &bs );
+	} else if ( !BER_BVISEMPTY( &bs.service ) ) {
+		Debug( LDAP_DEBUG_STATS, "%s apppw: BIND dn=\"%s\" refused: %s%s%s\n",
+			op->o_log_prefix, bs.dn.bv_val, bs.why,
+			bs.id[0] ? " id=" : "", bs.id );
+		rc = apppw_refuse_below( op, rs, on );
 	} else if ( bs.code_given && ( bs.code_ok || !ai->password_alone ) ) {
 		rc = apppw_bind_code( op, rs, on, &bs );
 	} else if ( ai->password_alone ) {
@@ -1558,6 +1775,9 @@ apppw_op_bind( Operation *op, SlapReply *rs )
 	ber_bvarray_free_x( bs.old_values, op->o_tmpmemctx );
 	op->o_tmpfree( bs.dn.bv_val, op->o_tmpmemctx );
 	op->o_tmpfree( bs.ndn.bv_val, op->o_tmpmemctx );
+	if ( !BER_BVISNULL( &bs.service ) ) {
+		op->o_tmpfree( bs.service.bv_val, op->o_tmpmemctx );
+	}
 	return rc;
 }
 
@@ -1870,8 +2090,7 @@ apppw_prepare_values( Operation *op, apppw_info *ai, BerVarray vals,
 			goto fail;
 		}
 		if ( rec.scope[0] && !apppw_scope_find( ai, rec.scope ) ) {
-			*text = apppw_text( op, "apppw: scope \"%s\" is not configured "
-				"(see apppw-scope in slapo-apppw(5))", rec.scope );
+			*text = apppw_unknown_scope( op, ai, rec.scope );
 			rc = LDAP_CONSTRAINT_VIOLATION;
 			goto fail;
 		}
@@ -2378,8 +2597,7 @@ apppw_op_extended( Operation *op, SlapReply *rs )
 		}
 		memcpy( rec.scope, req.scope.bv_val, req.scope.bv_len );
 		if ( !apppw_scope_find( ai, rec.scope ) ) {
-			rs->sr_text = apppw_text( op, "apppw: scope \"%s\" is not "
-				"configured (see apppw-scope in slapo-apppw(5))", rec.scope );
+			rs->sr_text = apppw_unknown_scope( op, ai, rec.scope );
 			rc = LDAP_CONSTRAINT_VIOLATION;
 			goto done;
 		}
