@@ -1,7 +1,11 @@
 /* apppw_state.h - the values the overlay writes after a successful bind
  *
- *   apppwLastUsed:	"ID SP GeneralizedTime", one value per app password,
- *			e.g. "k7fq 20261124190233Z"
+ *   apppwLastUsed:	"ID SP GeneralizedTime [SP FROM]", one value per app
+ *			password, e.g. "k7fq 20261124190233Z 192.0.2.25";
+ *			FROM is the client's address as inet_ntop writes it
+ *			(IPv4, or IPv6 in its shortest form, never an
+ *			IPv4-mapped one) or "local" for ldapi, and is absent
+ *			in values written before addresses were recorded
  *   apppwExpiry:	"ID SP GeneralizedTime SP REASON", one value per app
  *			password that has an end, never stored: the overlay
  *			computes it when an entry is read, from the record,
@@ -28,15 +32,28 @@
 #include "apppw_secret.h"
 #include "apppw_time.h"
 
+/* where a use came from: INET6_ADDRSTRLEN - 1, the longest address
+ * inet_ntop writes ("ffff:ffff:ffff:ffff:ffff:ffff:255.255.255.255") */
+#define APPPW_FROM_MAX_LEN	45
+#define APPPW_FROM_LOCAL	"local"
+
+typedef struct apppw_lastuse {
+	char	id[APPPW_ID_LEN + 1];
+	time_t	when;
+	char	from[APPPW_FROM_MAX_LEN + 1];	/* "": not recorded */
+} apppw_lastuse;
+
+/* "ID SP GeneralizedTime", the value without an address, and the longest */
 #define APPPW_LASTUSED_LEN	( APPPW_ID_LEN + 1 + APPPW_TIME_LEN )
+#define APPPW_LASTUSED_MAX_LEN	( APPPW_LASTUSED_LEN + 1 + APPPW_FROM_MAX_LEN )
 /* the digits of the largest time_t, 2^63 - 1 */
 #define APPPW_LASTSTEP_MAX_LEN	19
 
-int apppw_lastused_parse( const char *v, size_t len,
-	char id[APPPW_ID_LEN + 1], time_t *t );
-/* out: at least APPPW_LASTUSED_LEN + 1 bytes */
-int apppw_lastused_format( const char id[APPPW_ID_LEN + 1], time_t t,
-	char *out, size_t outlen );
+int apppw_lastused_parse( const char *v, size_t len, apppw_lastuse *u );
+/* out: at least APPPW_LASTUSED_MAX_LEN + 1 bytes will do for any u */
+int apppw_lastused_format( const apppw_lastuse *u, char *out, size_t outlen );
+/* 0 when the len bytes of s are a FROM as the format has it, else -1 */
+int apppw_from_check( const char *s, size_t len );
 
 /* Why an app password ends, in the order apppw_deadline() prefers them
  * when two ends fall in the same second. */

@@ -74,10 +74,10 @@ static struct {
 	  "SYNTAX 1.3.6.1.4.1.1466.115.121.1.27 SINGLE-VALUE "
 	  "NO-USER-MODIFICATION USAGE directoryOperation )", &ad_totp_last, 1 },
 	{ "( " APPPW_OID_ARC ".1.5 NAME '" APPPW_AT_LAST_USED "' "
-	  "DESC 'When an app password last authenticated: id, space, "
-	  "GeneralizedTime' "
+	  "DESC 'When and from where an app password last authenticated: id, "
+	  "space, GeneralizedTime, and space and client address or local' "
 	  "EQUALITY caseExactIA5Match "
-	  "SYNTAX 1.3.6.1.4.1.1466.115.121.1.26{32} "
+	  "SYNTAX 1.3.6.1.4.1.1466.115.121.1.26{80} "
 	  "NO-USER-MODIFICATION USAGE directoryOperation )", &ad_last_used, 1 },
 	{ "( " APPPW_OID_ARC ".1.6 NAME '" APPPW_AT_EXPIRY "' "
 	  "DESC 'When an app password stops authenticating, and why: id, "
@@ -378,6 +378,25 @@ apppw_peer_addr( Connection *conn, int *family, unsigned char addr[16] )
 		*family = AF_INET;
 	}
 	return 0;
+}
+
+/* Where conn's client is, as apppwLastUsed records it: its address,
+ * "local" over ldapi (whose peer name is "PATH=..."), "" if neither. */
+static void
+apppw_peer_from( Connection *conn, char from[APPPW_FROM_MAX_LEN + 1] )
+{
+	unsigned char addr[16];
+	int family;
+
+	from[0] = '\0';
+	if ( !apppw_peer_addr( conn, &family, addr ) ) {
+		if ( !inet_ntop( family, addr, from, APPPW_FROM_MAX_LEN + 1 ) ) {
+			from[0] = '\0';
+		}
+	} else if ( conn->c_peer_name.bv_val &&
+			!strncmp( conn->c_peer_name.bv_val, "PATH=", 5 ) ) {
+		strcpy( from, APPPW_FROM_LOCAL );
+	}
 }
 
 /* Whether sc names the service (empty: a bind DN without one). */
@@ -1083,10 +1102,10 @@ typedef struct apppw_bind_state {
 	struct berval service;		/* named by the bind DN; empty: none */
 	AttributeDescription *write_ad;	/* NULL: nothing to write */
 	BerVarray old_values;		/* deleted by value; NULL if none */
-	char new_value[32];
+	char new_value[APPPW_LASTUSED_MAX_LEN + 1];
 } apppw_bind_state;
 
-_Static_assert( sizeof(((apppw_bind_state *)0)->new_value) > APPPW_LASTUSED_LEN &&
+_Static_assert( sizeof(((apppw_bind_state *)0)->new_value) > APPPW_LASTUSED_MAX_LEN &&
 	sizeof(((apppw_bind_state *)0)->new_value) > APPPW_LASTSTEP_MAX_LEN,
 	"new_value holds an apppwLastUsed and an apppwTOTPLastStep value" );
 
@@ -1108,38 +1127,41 @@ static time_t
 apppw_last_use( Entry *e, const char *id )
 {
 	Attribute *a = attr_find( e->e_attrs, ad_last_used );
-	char vid[APPPW_ID_LEN + 1];
-	time_t t, latest = 0;
+	apppw_lastuse u;
+	time_t latest = 0;
 	unsigned i;
 
 	for ( i = 0; a && i < a->a_numvals; i++ ) {
 		if ( !apppw_lastused_parse( a->a_vals[i].bv_val, a->a_vals[i].bv_len,
-				vid, &t ) && !strcmp( vid, id ) && t > latest ) {
-			latest = t;
+				&u ) && !strcmp( u.id, id ) && u.when > latest ) {
+			latest = u.when;
 		}
 	}
 	return latest;
 }
 
 /* Decide whether last use must be written: at most once per
- * apppw_lastused_interval(). */
+ * apppw_lastused_interval(), with the client's address. Only time decides:
+ * a use from another address within the interval is not written, so that
+ * a client that roams, or two devices sharing nothing but the account, do
+ * not turn every bind into a write; the address shown is the one of the
+ * last use written. */
 static void
 apppw_plan_last_use( Operation *op, apppw_info *ai, Entry *e,
 	apppw_bind_state *bs )
 {
 	Attribute *a = attr_find( e->e_attrs, ad_last_used );
-	char id[APPPW_ID_LEN + 1];
-	time_t then;
+	apppw_lastuse u;
 	unsigned i;
 
 	for ( i = 0; a && i < a->a_numvals; i++ ) {
 		struct berval *v = &a->a_vals[i];
 
-		if ( apppw_lastused_parse( v->bv_val, v->bv_len, id, &then ) ||
-				strcmp( id, bs->rec.id ) ) {
+		if ( apppw_lastused_parse( v->bv_val, v->bv_len, &u ) ||
+				strcmp( u.id, bs->rec.id ) ) {
 			continue;
 		}
-		if ( op->o_time >= then && (unsigned long)( op->o_time - then ) <
+		if ( op->o_time >= u.when && (unsigned long)( op->o_time - u.when ) <
 				apppw_lastused_interval( ai ) ) {
 			ber_bvarray_free_x( bs->old_values, op->o_tmpmemctx );
 			bs->old_values = NULL;
@@ -1149,8 +1171,10 @@ apppw_plan_last_use( Operation *op, apppw_info *ai, Entry *e,
 		 * different seconds both add one, and neither must stay for good */
 		apppw_bvarray_add_copy( &bs->old_values, v, op->o_tmpmemctx );
 	}
-	if ( !apppw_lastused_format( bs->rec.id, op->o_time, bs->new_value,
-			sizeof(bs->new_value) ) ) {
+	memcpy( u.id, bs->rec.id, sizeof(u.id) );
+	u.when = op->o_time;
+	apppw_peer_from( op->o_conn, u.from );
+	if ( !apppw_lastused_format( &u, bs->new_value, sizeof(bs->new_value) ) ) {
 		bs->write_ad = ad_last_used;
 	}
 }
@@ -2200,14 +2224,13 @@ apppw_stale_last_used( Entry *e, apppw_idset *keep )
 {
 	Attribute *a = attr_find( e->e_attrs, ad_last_used );
 	BerVarray stale = NULL;
-	char id[APPPW_ID_LEN + 1];
-	time_t then;
+	apppw_lastuse u;
 	unsigned i;
 
 	for ( i = 0; a && i < a->a_numvals; i++ ) {
 		/* a value that does not parse belongs to no app password */
 		if ( apppw_lastused_parse( a->a_vals[i].bv_val, a->a_vals[i].bv_len,
-				id, &then ) || !apppw_idset_has( keep, id ) ) {
+				&u ) || !apppw_idset_has( keep, u.id ) ) {
 			apppw_bvarray_add_copy( &stale, &a->a_vals[i], NULL );
 		}
 	}

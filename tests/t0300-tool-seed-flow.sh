@@ -94,18 +94,20 @@ test_expect_success '5. list shows it, its label and its last use (tsv)' '
 		>"$TEST_DIR/list.tsv"
 	cat "$TEST_DIR/list.tsv"
 	test "$(wc -l <"$TEST_DIR/list.tsv")" = 2
-	printf "id\tlabel\tcreated\tlast_used\texpires\tscope\texpires_by\texpired\n" |
+	printf "id\tlabel\tcreated\tlast_used\tfrom\texpires\tscope\texpires_by\texpired\n" |
 		diff -u - <(head -1 "$TEST_DIR/list.tsv")
 	tail -1 "$TEST_DIR/list.tsv" >"$TEST_DIR/row"
 	# tabs are white space to read: empty fields would collapse
 	field() { cut -f "$1" "$TEST_DIR/row"; }
 	id=$(field 1) label=$(field 2) created=$(field 3) used=$(field 4)
-	expires=$(field 5) scope=$(field 6) ends_by=$(field 7) expired=$(field 8)
-	test "$(awk -F "\t" "{ print NF }" "$TEST_DIR/row")" = 8
+	from=$(field 5) expires=$(field 6) scope=$(field 7) ends_by=$(field 8)
+	expired=$(field 9)
+	test "$(awk -F "\t" "{ print NF }" "$TEST_DIR/row")" = 9
 	test "$id" = "${PW:0:4}"
 	test "$label" = Phone
 	echo "$created" | grep -Eqx "[0-9]{14}Z"
 	echo "$used" | grep -Eqx "[0-9]{14}Z"
+	test "$from" = 127.0.0.1
 	test -z "$expires"
 	test -z "$scope"
 	test -z "$ends_by"
@@ -116,7 +118,7 @@ test_expect_success '5. list shows it, its label and its last use (tsv)' '
 	[[ ! "$created" < "$old" && ! "$created" > "$now" ]]
 	[[ ! "$used" < "$created" && ! "$used" > "$now" ]]
 	# the same as the server holds
-	test "$(values "$DAVE" apppwLastUsed)" = "$id $used"
+	test "$(values "$DAVE" apppwLastUsed)" = "$id $used $from"
 '
 
 test_expect_success 'list as a table: aligned columns, times in UTC' '

@@ -31,7 +31,7 @@ test_expect_success 'the usage says that options may follow the command' '
 
 test_expect_success 'list, the connection options after the command and among its own' '
 	run_tool 0 list -H "$LDAP_URI" --format tsv -D "$BOB" -x -w "$BOB_PW"
-	printf "id\tlabel\tcreated\tlast_used\texpires\tscope\texpires_by\texpired\n" |
+	printf "id\tlabel\tcreated\tlast_used\tfrom\texpires\tscope\texpires_by\texpired\n" |
 		diff -u - "$TEST_DIR/tool.out"
 	test ! -s "$TEST_DIR/tool.err"
 '

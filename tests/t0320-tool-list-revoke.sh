@@ -96,8 +96,9 @@ test_expect_success 'list --format json: valid, escaped, the same facts' '
 	assert [r["expired"] for r in rows] == [False, False, False], rows
 	for r in rows:
 	    assert sorted(r) == sorted(["id", "label", "created", "last_used",
-	                                "expires", "scope", "expires_by",
-	                                "expired"]), r
+	                                "from", "expires", "scope",
+	                                "expires_by", "expired"]), r
+	    assert r["from"] == "127.0.0.1", r
 	    assert t.match(r["created"]) and t.match(r["last_used"]), r
 	EOF
 '
@@ -141,7 +142,7 @@ test_expect_success 'revoke --all; again, an entry without any is no error' '
 
 test_expect_success 'list of an entry without any: tsv header only, json []' '
 	admin_apppw list --format tsv "$ALICE" >"$TEST_DIR/none.tsv"
-	printf "id\tlabel\tcreated\tlast_used\texpires\tscope\texpires_by\texpired\n" | diff -u - "$TEST_DIR/none.tsv"
+	printf "id\tlabel\tcreated\tlast_used\tfrom\texpires\tscope\texpires_by\texpired\n" | diff -u - "$TEST_DIR/none.tsv"
 	test "$(admin_apppw list --format json "$ALICE")" = "[]"
 '
 

@@ -55,11 +55,11 @@ request( const char *s, size_t len )
 static void
 lastused( const char *s, size_t len )
 {
-	char id[APPPW_ID_LEN + 1], out[APPPW_LASTUSED_LEN + 1];
-	time_t t;
+	char out[APPPW_LASTUSED_MAX_LEN + 1];
+	apppw_lastuse u;
 
-	if ( apppw_lastused_parse( s, len, id, &t ) == 0 &&
-			( apppw_lastused_format( id, t, out, sizeof( out ) ) != 0 ||
+	if ( apppw_lastused_parse( s, len, &u ) == 0 &&
+			( apppw_lastused_format( &u, out, sizeof( out ) ) != 0 ||
 			strlen( out ) != len || memcmp( out, s, len ) ) ) {
 		abort();
 	}

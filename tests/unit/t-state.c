@@ -1,4 +1,4 @@
-/* t-state.c - the apppwLastUsed, apppwExpiry and apppwTOTPLastStep values,
+/* t-state.c - the apppwLastUsed (with the address), apppwExpiry and apppwTOTPLastStep values,
  * and the deadline apppwExpiry shows */
 #include <limits.h>
 #include <stdint.h>
@@ -24,13 +24,22 @@ exact( const char *s, size_t len )
 }
 
 static int
-lastused( const char *s, size_t len, char id[APPPW_ID_LEN + 1], time_t *t )
+lastused( const char *s, size_t len, apppw_lastuse *u )
 {
 	char *v = exact( s, len );
-	int rc = apppw_lastused_parse( v, len, id, t );
+	int rc = apppw_lastused_parse( v, len, u );
 
 	free( v );
 	return rc;
+}
+
+/* whether every byte of u is zero, as a refused parse leaves it */
+static int
+zeroed( const apppw_lastuse *u )
+{
+	static const apppw_lastuse zero;
+
+	return memcmp( u, &zero, sizeof( zero ) ) == 0;
 }
 
 static int
@@ -62,7 +71,7 @@ test_lastused( void )
 		"k7fq",
 		"k7fq ",
 		"k7fq 20261124190233",			/* no Z */
-		"k7fq 20261124190233Z ",		/* trailing space */
+		"k7fq 20261124190233Z ",		/* a space, no address */
 		" k7fq 20261124190233Z",
 		"k7fq  20261124190233Z",
 		"k7fq\t20261124190233Z",
@@ -75,48 +84,84 @@ test_lastused( void )
 		"k7fq 19691231235959Z",			/* before the epoch */
 		"k7fq +0261124190233Z",
 		"k7fq 20261124190233Zk7fq 20261124190233Z",
+		"k7fq 20261124190233Z  192.0.2.1",
+		"k7fq 20261124190233Z 192.0.2.1 ",
+		"k7fq 20261124190233Z 192.0.2.256",
+		"k7fq 20261124190233Z 192.0.2",
+		"k7fq 20261124190233Z 192.000.2.1",	/* not inet_ntop's spelling */
+		"k7fq 20261124190233Z 2001:DB8::1",
+		"k7fq 20261124190233Z 2001:db8:0::1",
+		"k7fq 20261124190233Z ::ffff:192.0.2.1",	/* v4-mapped: as IPv4 */
+		"k7fq 20261124190233Z [::1]",
+		"k7fq 20261124190233Z LOCAL",
+		"k7fq 20261124190233Z localhost",
+		"k7fq 20261124190233Z 192.0.2.1:389",
 	};
-	char id[APPPW_ID_LEN + 1], out[APPPW_LASTUSED_LEN + 1],
-		short_id[APPPW_ID_LEN + 1] = "k7f";
-	time_t t;
+	static const char *good[] = {
+		"k7fq 20261124190233Z",
+		"k7fq 20261124190233Z 192.0.2.25",
+		"k7fq 20261124190233Z 2001:db8::25",
+		"k7fq 20261124190233Z ::1",
+		"k7fq 20261124190233Z local",
+		"zzzz 99991231235959Z ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff",
+	};
+	char out[APPPW_LASTUSED_MAX_LEN + 1];
+	apppw_lastuse u, w;
 	size_t i;
 
-	ok( lastused( "k7fq 20261124190233Z", 20, id, &t ) == 0 &&
-		strcmp( id, "k7fq" ) == 0 && t == 1795546953,
-		"\"k7fq 20261124190233Z\" is k7fq at 2026-11-24 19:02:33Z" );
+	ok( lastused( "k7fq 20261124190233Z", 20, &u ) == 0 &&
+		strcmp( u.id, "k7fq" ) == 0 && u.when == 1795546953 && u.from[0] == '\0',
+		"\"k7fq 20261124190233Z\" is k7fq at 2026-11-24 19:02:33Z, from nowhere known" );
+	ok( lastused( "k7fq 20261124190233Z 192.0.2.25", 31, &u ) == 0 &&
+		strcmp( u.id, "k7fq" ) == 0 && u.when == 1795546953 &&
+		strcmp( u.from, "192.0.2.25" ) == 0, "... and with an address" );
 	for ( i = 0; i < sizeof( bad ) / sizeof( bad[0] ); i++ ) {
-		memset( id, 'x', sizeof( id ) );
-		t = 1;
-		ok( lastused( bad[i], strlen( bad[i] ), id, &t ) == -1 && t == 0 &&
-			memcmp( id, "\0\0\0\0", APPPW_ID_LEN + 1 ) == 0,
-			"refused, id and time zeroed: \"%s\"", bad[i] );
+		memset( &u, 'x', sizeof( u ) );
+		ok( lastused( bad[i], strlen( bad[i] ), &u ) == -1 && zeroed( &u ),
+			"refused, zeroed: \"%s\"", bad[i] );
 	}
-	ok( lastused( "k7fq 2026\0124190233Z", 20, id, &t ) == -1,
+	ok( lastused( "k7fq 2026\0124190233Z", 20, &u ) == -1,
 		"refused: a NUL inside" );
-	ok( apppw_lastused_parse( NULL, 20, id, &t ) == -1, "refused: NULL" );
+	ok( lastused( "k7fq 20261124190233Z 192.0.2.1\0", 31, &u ) == -1,
+		"refused: a NUL after the address" );
+	ok( apppw_lastused_parse( NULL, 20, &u ) == -1, "refused: NULL" );
+	for ( i = 0; i < sizeof( good ) / sizeof( good[0] ); i++ ) {
+		ok( lastused( good[i], strlen( good[i] ), &u ) == 0 &&
+			apppw_lastused_format( &u, out, sizeof( out ) ) == 0 &&
+			strcmp( out, good[i] ) == 0, "\"%s\" round-trips", good[i] );
+	}
+	ok( strlen( good[5] ) <= APPPW_LASTUSED_MAX_LEN,
+		"APPPW_LASTUSED_MAX_LEN holds the longest address" );
 
-	ok( apppw_lastused_format( "k7fq", 1795546953, out, sizeof( out ) ) == 0,
-		"format" );
-	is_str( out, "k7fq 20261124190233Z", "format writes ID SP GeneralizedTime" );
-	ok( lastused( out, strlen( out ), id, &t ) == 0 && strcmp( id, "k7fq" ) == 0 &&
-		t == 1795546953, "and parse reads it back" );
-	ok( apppw_lastused_format( "zzzz", 0, out, sizeof( out ) ) == 0 &&
-		lastused( out, strlen( out ), id, &t ) == 0 && t == 0 &&
-		strcmp( id, "zzzz" ) == 0, "the epoch round-trips" );
-	ok( apppw_lastused_format( "k7fq", 253402300799, out, sizeof( out ) ) == 0 &&
-		lastused( out, strlen( out ), id, &t ) == 0 && t == 253402300799,
-		"9999-12-31 23:59:59 round-trips" );
-	ok( apppw_lastused_format( "k7fq", 253402300800, out, sizeof( out ) ) == -1 &&
+	memset( &w, 0, sizeof( w ) );
+	memcpy( w.id, "k7fq", 5 );
+	w.when = 253402300799;
+	ok( apppw_lastused_format( &w, out, sizeof( out ) ) == 0 &&
+		strcmp( out, "k7fq 99991231235959Z" ) == 0,
+		"9999-12-31 23:59:59 is written" );
+	w.when = 253402300800;
+	ok( apppw_lastused_format( &w, out, sizeof( out ) ) == -1 &&
 		out[0] == '\0', "year 10000: refused, out empty" );
-	ok( apppw_lastused_format( "k7fq", -1, out, sizeof( out ) ) == -1 &&
+	w.when = -1;
+	ok( apppw_lastused_format( &w, out, sizeof( out ) ) == -1 &&
 		out[0] == '\0', "before the epoch: refused, out empty" );
-	ok( apppw_lastused_format( "K7FQ", 0, out, sizeof( out ) ) == -1 &&
-		apppw_lastused_format( short_id, 0, out, sizeof( out ) ) == -1 &&
-		apppw_lastused_format( "k7fqq", 0, out, sizeof( out ) ) == -1 &&
-		out[0] == '\0', "an id that is not one: refused, out empty" );
-	ok( apppw_lastused_format( "k7fq", 0, out, APPPW_LASTUSED_LEN ) == -1 &&
+	w.when = 0;
+	memcpy( w.id, "K7FQ", 5 );
+	ok( apppw_lastused_format( &w, out, sizeof( out ) ) == -1 && out[0] == '\0',
+		"an id that is not one: refused, out empty" );
+	memcpy( w.id, "k7fq", 5 );
+	strcpy( w.from, "192.0.2.256" );
+	ok( apppw_lastused_format( &w, out, sizeof( out ) ) == -1 && out[0] == '\0',
+		"an address that is not one: refused, out empty" );
+	memset( w.from, '1', sizeof( w.from ) );
+	ok( apppw_lastused_format( &w, out, sizeof( out ) ) == -1,
+		"an address without its NUL: refused" );
+	strcpy( w.from, "local" );
+	ok( apppw_lastused_format( &w, out, APPPW_LASTUSED_LEN + 6 ) == -1 &&
 		out[0] == '\0', "no room for the NUL: refused, out empty" );
-	ok( apppw_lastused_format( "k7fq", 0, out, 0 ) == -1, "no room at all" );
+	ok( apppw_lastused_format( &w, out, 0 ) == -1, "no room at all" );
+	ok( apppw_from_check( "local", 5 ) == 0 && apppw_from_check( "loc", 3 ) == -1,
+		"apppw_from_check" );
 }
 
 static void

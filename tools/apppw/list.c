@@ -26,26 +26,28 @@ static enum format { FORMAT_TABLE, FORMAT_TSV, FORMAT_JSON } format;
 struct row {
 	apppw_record	rec;
 	time_t		last_used;	/* 0: never */
+	char		from[APPPW_FROM_MAX_LEN + 1];	/* "": not known */
 	time_t		ends;		/* 0: never */
 	enum apppw_expiry_reason ends_by;
 	int		ended;		/* ends is past */
 };
 
-/* The latest apppwLastUsed value of id; 0 for none. */
-static time_t
-last_used( struct berval **used, const char *id )
+/* The latest apppwLastUsed value of r's app password, when and from
+ * where; none leaves them 0 and "". */
+static void
+row_last_use( struct row *r, struct berval **used )
 {
-	char vid[APPPW_ID_LEN + 1];
-	time_t t, latest = 0;
+	apppw_lastuse u;
 	int i;
 
 	for ( i = 0; used && used[i]; i++ ) {
-		if ( apppw_lastused_parse( used[i]->bv_val, used[i]->bv_len, vid,
-				&t ) == 0 && strcmp( vid, id ) == 0 && t > latest ) {
-			latest = t;
+		if ( apppw_lastused_parse( used[i]->bv_val, used[i]->bv_len,
+				&u ) == 0 && strcmp( u.id, r->rec.id ) == 0 &&
+				u.when > r->last_used ) {
+			r->last_used = u.when;
+			memcpy( r->from, u.from, sizeof( r->from ) );
 		}
 	}
-	return latest;
 }
 
 /* When the app password id stops authenticating, and why: the server's
@@ -129,13 +131,13 @@ utf8_width( const char *s )
 	return n;
 }
 
-#define NCOLS	6
+#define NCOLS	7
 
 static void
 print_table( const struct row *rows, int n )
 {
 	static const char *head[NCOLS] =
-		{ "ID", "LABEL", "CREATED", "LAST-USED", "EXPIRES", "SCOPE" };
+		{ "ID", "LABEL", "CREATED", "LAST-USED", "FROM", "EXPIRES", "SCOPE" };
 	char times[2][TIME_SHOWN_LEN], ends[EXPIRES_SHOWN_LEN];
 	const char *cell[NCOLS];
 	size_t width[NCOLS], w;
@@ -154,8 +156,9 @@ print_table( const struct row *rows, int n )
 				cell[1] = rows[i].rec.label;
 				cell[2] = time_shown( rows[i].rec.created, times[0], "-" );
 				cell[3] = time_shown( rows[i].last_used, times[1], "never" );
-				cell[4] = end_shown( &rows[i], ends );
-				cell[5] = rows[i].rec.scope[0] ? rows[i].rec.scope : "-";
+				cell[4] = rows[i].from[0] ? rows[i].from : "-";
+				cell[5] = end_shown( &rows[i], ends );
+				cell[6] = rows[i].rec.scope[0] ? rows[i].rec.scope : "-";
 			}
 			for ( c = 0; c < NCOLS; c++ ) {
 				w = utf8_width( cell[c] );
@@ -180,7 +183,7 @@ print_tsv( const struct row *rows, int n )
 		expires[APPPW_TIME_LEN + 1];
 	int i;
 
-	printf( "id\tlabel\tcreated\tlast_used\texpires\tscope\t"
+	printf( "id\tlabel\tcreated\tlast_used\tfrom\texpires\tscope\t"
 		"expires_by\texpired\n" );
 	for ( i = 0; i < n; i++ ) {
 		apppw_time_format( rows[i].rec.created, created );
@@ -191,8 +194,9 @@ print_tsv( const struct row *rows, int n )
 		if ( rows[i].ends ) {
 			apppw_time_format( rows[i].ends, expires );
 		}
-		printf( "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", rows[i].rec.id,
-			rows[i].rec.label, created, used, expires, rows[i].rec.scope,
+		printf( "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", rows[i].rec.id,
+			rows[i].rec.label, created, used, rows[i].from, expires,
+			rows[i].rec.scope,
 			rows[i].ends ? apppw_expiry_reason_name( rows[i].ends_by ) : "",
 			rows[i].ended ? "yes" : "no" );
 	}
@@ -245,6 +249,12 @@ print_json( const struct row *rows, int n )
 		json_string( rows[i].rec.label );
 		json_time( "created", rows[i].rec.created );
 		json_time( "last_used", rows[i].last_used );
+		fputs( ", \"from\": ", stdout );
+		if ( rows[i].from[0] ) {
+			json_string( rows[i].from );
+		} else {
+			fputs( "null", stdout );
+		}
 		json_time( "expires", rows[i].ends );
 		fputs( ", \"expires_by\": ", stdout );
 		if ( rows[i].ends ) {
@@ -328,7 +338,7 @@ list_run( struct session *s )
 			}
 			continue;
 		}
-		rows[n].last_used = last_used( used, rows[n].rec.id );
+		row_last_use( &rows[n], used );
 		row_end( &rows[n], ends, now );
 		n++;
 	}
