@@ -1007,6 +1007,33 @@ apppw_is_internal( Operation *op )
  * consumer they go through the frontend with the Relax control, so that
  * an updateref and the chain overlay can forward them to the provider;
  * this is how slapd's lastbind and slapo-otp do it. */
+/* Normalised values for the first n of mods, as slap_mods_check() makes
+ * them for a client's modify: the backend keeps an attribute's values
+ * either all with a normalised copy or all without, and asserts it, so a
+ * value written here without one, beside one an administrator or a
+ * replica wrote with one, would stop slapd. */
+static void
+apppw_mods_normalize( Modifications *mods, int n, void *ctx )
+{
+	for ( ; n-- > 0 && mods; mods = mods->sml_next ) {
+		if ( mods->sml_values && !mods->sml_nvalues ) {
+			attr_normalize( mods->sml_desc, mods->sml_values,
+				&mods->sml_nvalues, ctx );
+		}
+	}
+}
+
+static void
+apppw_mods_normalize_free( Modifications *mods, int n, void *ctx )
+{
+	for ( ; n-- > 0 && mods; mods = mods->sml_next ) {
+		if ( mods->sml_nvalues ) {
+			ber_bvarray_free_x( mods->sml_nvalues, ctx );
+			mods->sml_nvalues = NULL;
+		}
+	}
+}
+
 static int
 apppw_internal_modify( Operation *op, slap_overinst *on, struct berval *ndn,
 	Modifications *mods, int nmods, const char **text )
@@ -1029,6 +1056,7 @@ apppw_internal_modify( Operation *op, slap_overinst *on, struct berval *ndn,
 	op2.o_req_ndn = *ndn;
 	op2.o_opid = -1;
 
+	apppw_mods_normalize( mods, nmods, op->o_tmpmemctx );
 	if ( SLAP_SHADOW( op->o_bd ) ) {
 		op2.o_bd = frontendDB;
 		op2.o_relax = SLAP_CONTROL_CRITICAL;
@@ -1042,6 +1070,7 @@ apppw_internal_modify( Operation *op, slap_overinst *on, struct berval *ndn,
 	op2.o_bd->be_modify( &op2, &rs2 );
 	op->o_bd->bd_info = (BackendInfo *)on;
 	apppw_free_added_mods( &op2.orm_modlist, mods, nmods );
+	apppw_mods_normalize_free( mods, nmods, op->o_tmpmemctx );
 	if ( text ) {
 		*text = rs2.sr_text;
 	}
