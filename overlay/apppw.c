@@ -2208,6 +2208,31 @@ apppw_check_totp_secret( Operation *op, BerVarray vals, const char **text )
 
 /* The checks every value written to an account passes, whoever writes:
  * no option or subtype of apppw's attributes, TOTP secrets in bounds. */
+/* The values of the overlay's own state that a client with manage access
+ * writes (an administrator, a consumer's chain overlay) must be values
+ * the overlay can read: anything else would be kept and never used. */
+static int
+apppw_check_state( AttributeDescription *ad, BerVarray vals, const char **text )
+{
+	apppw_lastuse u;
+	time_t t;
+	int i;
+
+	for ( i = 0; vals && !BER_BVISNULL( &vals[i] ); i++ ) {
+		if ( ad == ad_last_used ? apppw_lastused_parse( vals[i].bv_val,
+					vals[i].bv_len, &u ) :
+				apppw_laststep_parse( vals[i].bv_val, vals[i].bv_len, &t ) ) {
+			*text = ad == ad_last_used ?
+				"apppw: malformed apppwLastUsed value: \"ID "
+				"GeneralizedTime [address]\" is expected" :
+				"apppw: malformed apppwTOTPLastStep value: seconds "
+				"since the epoch are expected";
+			return LDAP_INVALID_SYNTAX;
+		}
+	}
+	return LDAP_SUCCESS;
+}
+
 static int
 apppw_check_attr( Operation *op, AttributeDescription *ad, BerVarray vals,
 	const char **text )
@@ -2224,6 +2249,9 @@ apppw_check_attr( Operation *op, AttributeDescription *ad, BerVarray vals,
 	}
 	if ( ad == ad_totp_secret ) {
 		return apppw_check_totp_secret( op, vals, text );
+	}
+	if ( ad == ad_last_used || ad == ad_totp_last ) {
+		return apppw_check_state( ad, vals, text );
 	}
 	return LDAP_SUCCESS;
 }
