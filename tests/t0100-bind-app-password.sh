@@ -57,7 +57,7 @@ test_expect_success 'a non-MFA entry binds with its password as before' '
 
 test_expect_success 'last use is recorded' '
 	expect_values "$ALICE" apppwLastUsed "$pw" <<-EOF
-	ID1 TIME
+	ID1 TIME 127.0.0.1
 	EOF
 '
 

@@ -56,7 +56,7 @@ test_expect_success "$N concurrent binds with one app password: all succeed" '
 test_expect_success '... and its last use is recorded once' '
 	pw=$(cat "$TEST_DIR/app.pw")
 	expect_values "$CAROL" apppwLastUsed "$pw" <<-EOF
-	ID1 TIME
+	ID1 TIME 127.0.0.1
 	EOF
 '
 
@@ -80,7 +80,7 @@ test_expect_success 'two last uses of one app password are merged by its next us
 	diff -u "$TEST_DIR/expected" "$TEST_DIR/lastused"
 	expect_bind 0 "$CAROL" "$pw"
 	expect_values "$CAROL" apppwLastUsed "$pw" <<-EOF
-	ID1 TIME
+	ID1 TIME 127.0.0.1
 	EOF
 	values "$CAROL" apppwLastUsed >"$TEST_DIR/lastused"
 	not grep " 2020" "$TEST_DIR/lastused"

@@ -41,7 +41,7 @@ test_expect_success 'the last use of an app password is forwarded too' '
 	in_sync "$ALICE" apppwPassword
 	expect_bind 0 "$ALICE" "$pw" "$CONSUMER_URI"
 	expect_values "$ALICE" apppwLastUsed "$pw" <<-EOF
-	ID1 TIME
+	ID1 TIME 127.0.0.1
 	EOF
 	in_sync "$ALICE" apppwLastUsed
 '

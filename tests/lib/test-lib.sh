@@ -423,11 +423,11 @@ ldif_plain() {
 # on standard input (one value a line, or LDIF), with what changes from run
 # to run named, for diff -u against a fixed expectation:
 #   id=k7fq created=20261124184100Z hash=b2b$<22>$<43> label=Phone
-#   k7fq 20261124185000Z
+#   k7fq 20261124185000Z 127.0.0.1
 # become, when k7fq is the id of the first argument (an app password or
 # its id: its first four characters),
 #   id=ID1 created=TIME hash=b2b:HASH label=Phone
-#   ID1 TIME
+#   ID1 TIME 127.0.0.1
 # A hash becomes KIND:HASH only when its salt and digest have the right
 # lengths; anything malformed is left as it is, for the diff to show.
 # Expiry times are kept: the tests choose them.
@@ -437,12 +437,12 @@ normalize_records() {
 		i=$((i + 1))
 		script="$script
 			s/(^|: )id=${a:0:4} /\1id=ID$i /
-			s/^(apppwLastUsed: )?${a:0:4} ([0-9]{14}Z)\$/\1ID$i \2/"
+			s/^(apppwLastUsed: )?${a:0:4} ([0-9]{14}Z)( |\$)/\1ID$i \2\3/"
 	done
 	sed -E "$script
 		s/ created=[0-9]{14}Z / created=TIME /
 		s| hash=(b2bk?)\\\$$b64{22}\\\$$b64{43} | hash=\1:HASH |
-		s/^((apppwLastUsed: )?[0-9A-Za-z]+) [0-9]{14}Z\$/\1 TIME/"
+		s/^((apppwLastUsed: )?[0-9A-Za-z]+) [0-9]{14}Z( |\$)/\1 TIME\3/"
 }
 
 # expect_values DN ATTR [ID|PASSWORD...]: DN's values of ATTR, read as
