@@ -1,0 +1,211 @@
+# mail-lib.sh - a private Dovecot (and Postfix, Apache) configured from the
+# deployment guide's snippets, for the t06xx scenarios; sourced after
+# test-lib.sh and security-lib.sh.
+#
+# The guide (docs/deploying.md) marks each configuration snippet with a
+# line "<!-- snippet: NAME -->" just before its fenced block. The scenarios
+# take their servers' configuration from those blocks, changing only the
+# guide's example host names, paths and users into the test's own
+# (guide_snippet), so that what the guide says is what is tested. What only
+# a private test server needs (its base_dir, its ports on 127.0.0.1, no
+# TLS for the clients on loopback) is written here, around the snippets.
+#
+# The servers run in the scenario's temporary directory, as root as the
+# scenario does, with their own configuration files, never the machine's
+# services or their sockets; they are stopped by PID on exit whatever
+# happens.
+
+GUIDE="$SRC_ROOT/docs/deploying.md"
+MAIL_CLIENT="$TEST_ROOT/lib/mail-client.py"
+DOVECOT_DIR="$TEST_DIR/dovecot"
+DOVECOT_CONF="$DOVECOT_DIR/dovecot.conf"
+DOVECOT_PID=
+TLS_DIR="$TEST_DIR/tls"
+# the address of the mail server, for slapd
+MAIL_SERVER_IP=127.0.0.1
+
+# stop the mail servers before test-lib's cleanup stops slapd
+trap 'stop_dovecot; cleanup' EXIT
+
+# guide_snippet NAME: the guide's snippet NAME, with the guide's example
+# names made the test's: its slapd's ldaps listener, CA, directories, the
+# user mail is stored as, the mail server's address
+guide_snippet() {
+	awk -v name="$1" '
+		$0 == "<!-- snippet: " name " -->" { want = 1; next }
+		want == 1 && /^```/ { want = 2; found = 1; next }
+		want == 2 && /^```/ { exit }
+		want == 2 { print }
+		END { if (!found) exit 1 }
+	' "$GUIDE" | sed \
+		-e "s|ldaps://ldap\.example\.com|ldaps://127.0.0.1:$LDAPS_PORT|g" \
+		-e "s|/etc/ssl/certs/ldap-ca\.pem|$TLS_DIR/ca.pem|g" \
+		-e "s|/etc/dovecot/|$DOVECOT_DIR/|g" \
+		-e "s|/var/spool/postfix|$TEST_DIR/postfix/spool|g" \
+		-e "s|/var/vmail|$TEST_DIR/vmail|g" \
+		-e "s|uid=vmail gid=vmail|uid=nobody gid=nogroup|g" \
+		-e "s|192\.0\.2\.25|$MAIL_SERVER_IP|g"
+	# shellcheck disable=SC2181
+	[ "${PIPESTATUS[0]}" = 0 ] || bail_out "no snippet $1 in $GUIDE"
+}
+
+# make_tls: a CA and a certificate for 127.0.0.1 signed by it, for slapd's
+# ldaps listener; sets LDAPS_PORT and SLAPD_EXTRA_URLS, and prints the
+# global directives for write_config
+make_tls() {
+	mkdir -p "$TLS_DIR"
+	(
+		cd "$TLS_DIR" &&
+		openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=apppw test CA" \
+			-keyout ca.key -out ca.pem &&
+		openssl req -newkey rsa:2048 -nodes -subj "/CN=127.0.0.1" \
+			-keyout server.key -out server.csr &&
+		printf 'subjectAltName=IP:127.0.0.1\n' >server.ext &&
+		openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key \
+			-CAcreateserial -days 2 -extfile server.ext -out server.pem
+	) >"$TLS_DIR/openssl.log" 2>&1 || bail_out "cannot make the test certificates"
+	LDAPS_PORT=$(free_port) || bail_out "no free port"
+	SLAPD_EXTRA_URLS="ldaps://127.0.0.1:$LDAPS_PORT"
+	TLS_GLOBAL="TLSCACertificateFile $TLS_DIR/ca.pem
+TLSCertificateFile $TLS_DIR/server.pem
+TLSCertificateKeyFile $TLS_DIR/server.key"
+}
+
+# write_dovecot_conf [SETTINGS]: the guide's Dovecot snippets in a private
+# configuration: IMAP and POP3 on free ports of 127.0.0.1, plain text on
+# loopback (real deployments use TLS), the auth penalty off (the guide's
+# snippet for it), then SETTINGS, which override what comes before
+write_dovecot_conf() {
+	mkdir -p "$DOVECOT_DIR/run" "$DOVECOT_DIR/state" "$TEST_DIR/vmail"
+	# the mail processes run as nobody: they must reach the mail directory
+	chmod 711 "$TEST_DIR"
+	chown nobody:nogroup "$TEST_DIR/vmail"
+	: "${IMAP_PORT:=$(free_port)}" "${POP3_PORT:=$(free_port)}"
+	guide_snippet dovecot-ldap.conf.ext >"$DOVECOT_DIR/dovecot-ldap.conf.ext"
+	{
+		cat <<-EOF
+		# private test server: nothing of the machine's Dovecot
+		base_dir = $DOVECOT_DIR/run
+		state_dir = $DOVECOT_DIR/state
+		log_path = $DOVECOT_DIR/dovecot.log
+		instance_name = apppw-test
+		default_login_user = dovenull
+		default_internal_user = dovecot
+		protocols = imap pop3
+		listen = 127.0.0.1
+		ssl = no
+		service imap-login {
+		  inet_listener imap {
+		    port = $IMAP_PORT
+		  }
+		  inet_listener imaps {
+		    port = 0
+		  }
+		}
+		service pop3-login {
+		  inet_listener pop3 {
+		    port = $POP3_PORT
+		  }
+		  inet_listener pop3s {
+		    port = 0
+		  }
+		}
+		EOF
+		echo "# from the guide"
+		guide_snippet dovecot-auth.conf
+		guide_snippet dovecot-penalty-off
+		echo "# this scenario's"
+		printf '%s\n' "${1:-}"
+	} >"$DOVECOT_CONF"
+}
+
+# start_dovecot [SETTINGS]: write the configuration (write_dovecot_conf
+# SETTINGS) and start Dovecot in the foreground of a background job; wait
+# until IMAP and POP3 answer
+start_dovecot() {
+	write_dovecot_conf "${1:-}"
+	doveconf -c "$DOVECOT_CONF" -n >"$DOVECOT_DIR/doveconf.out" 2>&1 || {
+		sed 's/^/# /' "$DOVECOT_DIR/doveconf.out"
+		bail_out "doveconf refused the configuration"
+	}
+	/usr/sbin/dovecot -c "$DOVECOT_CONF" -F >>"$DOVECOT_DIR/dovecot.out" 2>&1 &
+	DOVECOT_PID=$!
+	wait_port "$DOVECOT_PID" "$IMAP_PORT" && wait_port "$DOVECOT_PID" "$POP3_PORT" || {
+		tail -20 "$DOVECOT_DIR/dovecot.out" "$DOVECOT_DIR/dovecot.log" 2>&1 | sed 's/^/# /'
+		bail_out "dovecot did not start"
+	}
+}
+
+# wait_port PID PORT: until something listens on 127.0.0.1:PORT, or PID exits
+wait_port() {
+	local i=0
+	while [ $i -lt 200 ]; do
+		kill -0 "$1" 2>/dev/null || return 1
+		ss -Htln "( sport = :$2 )" | grep -q . && return 0
+		sleep 0.1
+		i=$((i + 1))
+	done
+	return 1
+}
+
+stop_dovecot() {
+	if [ -n "$DOVECOT_PID" ]; then
+		end_process "$DOVECOT_PID" || :
+		DOVECOT_PID=
+	fi
+}
+
+restart_dovecot() {
+	stop_dovecot
+	start_dovecot "${1:-}"
+}
+
+# doveadm_ ARGS: doveadm on the private Dovecot
+doveadm_() {
+	doveadm -c "$DOVECOT_CONF" "$@"
+}
+
+# mail_login PROTOCOL USER PASSWORD: log in with mail-client.py (imap,
+# imap-plain, pop3, smtp) to the private server; its output, its status
+mail_login() {
+	local port
+	case $1 in
+	imap*)	port=$IMAP_PORT ;;
+	pop3)	port=$POP3_PORT ;;
+	smtp)	port=$SMTP_PORT ;;
+	esac
+	MAIL_PASSWORD=$3 /usr/bin/python3 "$MAIL_CLIENT" "$1" 127.0.0.1 "$port" "$2"
+}
+
+# expect_login PROTOCOL USER PASSWORD: the login is accepted, and the
+# session works (IMAP selects INBOX, POP3 counts the messages); a diff of
+# the client's output if not
+expect_login() {
+	local rc=0
+	mail_login "$@" >"$TEST_DIR/login.out" 2>&1 || rc=$?
+	case $1 in
+	imap*)	printf '%s\n' "OK Logged in" "SELECT INBOX: OK, 0 messages" ;;
+	pop3)	printf '%s\n' "+OK Logged in." "STAT: 0 messages, 0 bytes" ;;
+	smtp)	printf '%s\n' "235 2.7.0 Authentication successful" ;;
+	esac >"$TEST_DIR/login.expected"
+	diff -u "$TEST_DIR/login.expected" "$TEST_DIR/login.out" &&
+		[ "$rc" = 0 ] && return 0
+	echo "$1 login as $2: expected to be accepted, exit status $rc"
+	return 1
+}
+
+# expect_login_refused PROTOCOL USER PASSWORD: the server refuses the
+# login with its plain authentication failure; a diff if not
+expect_login_refused() {
+	local rc=0
+	mail_login "$@" >"$TEST_DIR/login.out" 2>&1 || rc=$?
+	case $1 in
+	imap*)	echo "[AUTHENTICATIONFAILED] Authentication failed." ;;
+	pop3)	echo "-ERR [AUTH] Authentication failed." ;;
+	smtp)	echo "535 5.7.8 Error: authentication failed: authentication failure" ;;
+	esac >"$TEST_DIR/login.expected"
+	diff -u "$TEST_DIR/login.expected" "$TEST_DIR/login.out" &&
+		[ "$rc" = 1 ] && return 0
+	echo "$1 login as $2: expected to be refused, exit status $rc"
+	return 1
+}
