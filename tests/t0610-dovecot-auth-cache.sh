@@ -25,7 +25,7 @@ revoke() {
 }
 
 test_expect_success 'cache on: the configuration says so' '
-	test "$(doveconf -c "$DOVECOT_CONF" -h auth_cache_size)" = 1M
+	test "$(doveconf -c "$DOVECOT_CONF" -h auth_cache_size)" = "1 M"
 '
 
 test_expect_success 'cache on: a revoked app password still logs in, from the cache' '
