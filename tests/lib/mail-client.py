@@ -8,7 +8,8 @@ PROTOCOL is one of
   imap        IMAP LOGIN, then SELECT INBOX
   imap-plain  IMAP AUTHENTICATE PLAIN (UTF-8 passwords), then SELECT INBOX
   pop3        POP3 USER/PASS, then STAT
-  smtp        SMTP EHLO, AUTH PLAIN
+  smtp        SMTP EHLO, STARTTLS (trusting the CA file $MAIL_CA), EHLO,
+              AUTH PLAIN
 
 Accepted: prints the server's answer to the login and the command's result,
 exit 0. Refused: prints the server's refusal as it came, exit 1. Anything
@@ -22,6 +23,7 @@ import os
 import poplib
 import re
 import smtplib
+import ssl
 import sys
 
 TIMEOUT = 30
@@ -72,6 +74,8 @@ def pop3(host, port, user, password):
 
 def smtp(host, port, user, password):
     client = smtplib.SMTP(host, port, timeout=TIMEOUT)
+    client.ehlo('client.example.test')
+    client.starttls(context=ssl.create_default_context(cafile=os.environ['MAIL_CA']))
     client.ehlo('client.example.test')
     client.user, client.password = user, password
     try:

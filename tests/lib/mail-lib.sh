@@ -20,12 +20,14 @@ MAIL_CLIENT="$TEST_ROOT/lib/mail-client.py"
 DOVECOT_DIR="$TEST_DIR/dovecot"
 DOVECOT_CONF="$DOVECOT_DIR/dovecot.conf"
 DOVECOT_PID=
+POSTFIX_DIR="$TEST_DIR/postfix"
+POSTFIX_PID=
 TLS_DIR="$TEST_DIR/tls"
 # the address of the mail server, for slapd
 MAIL_SERVER_IP=127.0.0.1
 
 # stop the mail servers before test-lib's cleanup stops slapd
-trap 'stop_dovecot; cleanup' EXIT
+trap 'stop_postfix; stop_dovecot; cleanup' EXIT
 
 # guide_snippet NAME: the guide's snippet NAME, with the guide's example
 # names made the test's: its slapd's ldaps listener, CA, directories, the
@@ -174,7 +176,7 @@ mail_login() {
 	pop3)	port=$POP3_PORT ;;
 	smtp)	port=$SMTP_PORT ;;
 	esac
-	MAIL_PASSWORD=$3 /usr/bin/python3 "$MAIL_CLIENT" "$1" 127.0.0.1 "$port" "$2"
+	MAIL_CA="$TLS_DIR/ca.pem" MAIL_PASSWORD=$3 /usr/bin/python3 "$MAIL_CLIENT" "$1" 127.0.0.1 "$port" "$2"
 }
 
 # expect_login PROTOCOL USER PASSWORD: the login is accepted, and the
@@ -202,10 +204,80 @@ expect_login_refused() {
 	case $1 in
 	imap*)	echo "[AUTHENTICATIONFAILED] Authentication failed." ;;
 	pop3)	echo "-ERR [AUTH] Authentication failed." ;;
-	smtp)	echo "535 5.7.8 Error: authentication failed: authentication failure" ;;
+	smtp)	echo "535 5.7.8 Error: authentication failed: (reason unavailable)" ;;
 	esac >"$TEST_DIR/login.expected"
 	diff -u "$TEST_DIR/login.expected" "$TEST_DIR/login.out" &&
 		[ "$rc" = 1 ] && return 0
 	echo "$1 login as $2: expected to be refused, exit status $rc"
 	return 1
+}
+
+# ---- Postfix, with Dovecot's SASL ----
+
+
+# prepare_postfix: the configuration of a private Postfix (its own
+# config_directory, queue and data directories, log file) with the guide's main.cf and master.cf
+# snippets: submission with STARTTLS and SMTP AUTH through Dovecot's auth
+# socket in its queue directory (start Dovecot with the guide's
+# dovecot-postfix-auth snippet after prepare_postfix). The submission
+# service listens on a free port of 127.0.0.1 (SMTP_PORT), and nothing
+# runs chrooted: a chroot would need copies of the system's files in the
+# test's queue directory.
+prepare_postfix() {
+	local d=$POSTFIX_DIR
+	mkdir -p "$d/etc" "$d/spool" "$d/data"
+	chown postfix "$d/data"
+	: "${SMTP_PORT:=$(free_port)}"
+	{
+		cat <<-EOF
+		# private test server: nothing of the machine's Postfix
+		compatibility_level = 3.6
+		queue_directory = $d/spool
+		data_directory = $d/data
+		maillog_file_prefixes = $d
+		maillog_file = $d/maillog
+		inet_interfaces = 127.0.0.1
+		inet_protocols = ipv4
+		myhostname = mail.example.test
+		mydestination =
+		smtpd_tls_cert_file = $TLS_DIR/server.pem
+		smtpd_tls_key_file = $TLS_DIR/server.key
+		EOF
+		echo "# from the guide"
+		guide_snippet postfix-main.cf
+	} >"$d/etc/main.cf"
+	{
+		# the services the submission service needs, as Debian has them
+		# but not chrooted
+		awk '$1 ~ /^(cleanup|qmgr|tlsmgr|rewrite|bounce|defer|trace|verify|proxymap|proxywrite|anvil|scache|postlog)$/ {
+			$5 = "n"; print }' /usr/share/postfix/master.cf.dist
+		echo "# from the guide, on a private port, not chrooted"
+		guide_snippet postfix-master.cf |
+			sed "1s|^submission inet n       -       y |127.0.0.1:$SMTP_PORT inet n - n |"
+	} >"$d/etc/master.cf"
+	# creates the queue's directories, owned as Postfix wants them; it
+	# speaks only to a terminal (stderr) or syslog, so its log is its own
+	postfix -c "$d/etc" check >"$d/check.out" 2>&1 || {
+		sed 's/^/# /' "$d/check.out"
+		bail_out "postfix check refused the configuration"
+	}
+}
+
+# start_postfix: Postfix's master in the foreground of a background job,
+# after prepare_postfix; waits until the submission port answers
+start_postfix() {
+	/usr/lib/postfix/sbin/master -c "$POSTFIX_DIR/etc" -d \
+		>>"$POSTFIX_DIR/master.out" 2>&1 &
+	POSTFIX_PID=$!
+	wait_port "$POSTFIX_PID" "$SMTP_PORT" || {
+		tail -20 "$POSTFIX_DIR/master.out" "$POSTFIX_DIR/maillog" 2>&1 | sed 's/^/# /'
+		bail_out "postfix did not start"
+	}
+}
+
+stop_postfix() {
+	if [ -n "$POSTFIX_PID" ]; then
+		end_process "$POSTFIX_PID" || :
+		POSTFIX_PID=
+	fi
 }
