@@ -22,12 +22,18 @@ DOVECOT_CONF="$DOVECOT_DIR/dovecot.conf"
 DOVECOT_PID=
 POSTFIX_DIR="$TEST_DIR/postfix"
 POSTFIX_PID=
+APACHE_DIR="$TEST_DIR/apache"
+APACHE_PID=
 TLS_DIR="$TEST_DIR/tls"
 # the address of the mail server, for slapd
 MAIL_SERVER_IP=127.0.0.1
 
+# The servers' unprivileged processes (mail as nobody, Postfix's daemons,
+# Apache's workers) must reach their files in the test's directory.
+chmod 711 "$TEST_DIR"
+
 # stop the mail servers before test-lib's cleanup stops slapd
-trap 'stop_postfix; stop_dovecot; cleanup' EXIT
+trap 'stop_apache; stop_postfix; stop_dovecot; cleanup' EXIT
 
 # guide_snippet NAME: the guide's snippet NAME, with the guide's example
 # names made the test's: its slapd's ldaps listener, CA, directories, the
@@ -79,8 +85,6 @@ TLSCertificateKeyFile $TLS_DIR/server.key"
 # snippet for it), then SETTINGS, which override what comes before
 write_dovecot_conf() {
 	mkdir -p "$DOVECOT_DIR/run" "$DOVECOT_DIR/state" "$TEST_DIR/vmail"
-	# the mail processes run as nobody: they must reach the mail directory
-	chmod 711 "$TEST_DIR"
 	chown nobody:nogroup "$TEST_DIR/vmail"
 	: "${IMAP_PORT:=$(free_port)}" "${POP3_PORT:=$(free_port)}"
 	guide_snippet dovecot-ldap.conf.ext >"$DOVECOT_DIR/dovecot-ldap.conf.ext"
@@ -280,4 +284,103 @@ stop_postfix() {
 		end_process "$POSTFIX_PID" || :
 		POSTFIX_PID=
 	fi
+}
+
+# ---- Apache with mod_authnz_ldap ----
+
+# add_apache_account: the lookup account of the guide's Apache snippet
+add_apache_account() {
+	as_admin ldapadd >/dev/null <<-EOF
+	dn: ou=services,$BASE_DN
+	objectClass: organizationalUnit
+	ou: services
+
+	dn: cn=apache,ou=services,$BASE_DN
+	objectClass: applicationProcess
+	objectClass: simpleSecurityObject
+	cn: apache
+	userPassword: apache-lookup-secret
+	EOF
+}
+
+# start_apache [DIRECTIVES]: a private Apache (its own ServerRoot, pid
+# file, runtime directory and log, one process with -X) on a free port of
+# 127.0.0.1 (HTTP_PORT), with the guide's mod_authnz_ldap snippet, then
+# DIRECTIVES, which override it; /private/ serves "private page"
+start_apache() {
+	local d=$APACHE_DIR m=/usr/lib/apache2/modules
+	mkdir -p "$d/run" "$d/htdocs/private"
+	echo "private page" >"$d/htdocs/private/index.html"
+	chmod -R a+rX "$d/htdocs"
+	: "${HTTP_PORT:=$(free_port)}"
+	{
+		cat <<-EOF
+		# private test server: nothing of the machine's Apache
+		ServerRoot $d
+		PidFile $d/run/httpd.pid
+		DefaultRuntimeDir $d/run
+		ErrorLog $d/error.log
+		LogLevel warn authnz_ldap:debug
+		ServerName 127.0.0.1
+		Listen 127.0.0.1:$HTTP_PORT
+		User www-data
+		Group www-data
+		LoadModule mpm_event_module $m/mod_mpm_event.so
+		LoadModule authn_core_module $m/mod_authn_core.so
+		LoadModule authz_core_module $m/mod_authz_core.so
+		LoadModule authz_user_module $m/mod_authz_user.so
+		LoadModule auth_basic_module $m/mod_auth_basic.so
+		LoadModule dir_module $m/mod_dir.so
+		LoadModule ldap_module $m/mod_ldap.so
+		LoadModule authnz_ldap_module $m/mod_authnz_ldap.so
+		DocumentRoot $d/htdocs
+		DirectoryIndex index.html
+		EOF
+		echo "# from the guide"
+		guide_snippet apache-ldap.conf
+		echo "# this scenario's"
+		printf '%s\n' "${1:-}"
+	} >"$d/httpd.conf"
+	apache2 -t -f "$d/httpd.conf" >"$d/configtest.out" 2>&1 || {
+		sed 's/^/# /' "$d/configtest.out"
+		bail_out "apache2 refused the configuration"
+	}
+	apache2 -X -f "$d/httpd.conf" >>"$d/apache.out" 2>&1 &
+	APACHE_PID=$!
+	wait_port "$APACHE_PID" "$HTTP_PORT" || {
+		tail -20 "$d/apache.out" "$d/error.log" 2>&1 | sed 's/^/# /'
+		bail_out "apache did not start"
+	}
+}
+
+stop_apache() {
+	if [ -n "$APACHE_PID" ]; then
+		end_process "$APACHE_PID" || :
+		rm -f "$APACHE_DIR/run/httpd.pid"
+		APACHE_PID=
+	fi
+}
+
+# http_get USER PASSWORD: GET /private/ with basic authentication; prints
+# the HTTP status, and the page when it is 200
+http_get() {
+	local code
+	code=$(curl -s -o "$TEST_DIR/page.out" -w '%{http_code}' \
+		-K - "http://127.0.0.1:$HTTP_PORT/private/" <<-EOF
+		user = "$1:$2"
+		EOF
+	) || return 1
+	echo "$code"
+	[ "$code" != 200 ] || cat "$TEST_DIR/page.out"
+}
+
+# expect_http USER PASSWORD STATUS: http_get ends with STATUS (200: and the
+# page); a diff if not
+expect_http() {
+	http_get "$1" "$2" >"$TEST_DIR/http.out" || :
+	if [ "$3" = 200 ]; then
+		printf '200\nprivate page\n'
+	else
+		echo "$3"
+	fi | diff -u - "$TEST_DIR/http.out"
 }
