@@ -125,4 +125,9 @@ test_expect_success 'one scoped to another network is refused' '
 	expect_log_count 2 "apppw: BIND dn=\"$ALICE\" refused: the client is outside the app password'"'"'s scope id=${pw:0:4}"
 '
 
+test_expect_success 'after all these failures, no penalty for 127.0.0.1 (the guide'"'"'s penalty-off snippet)' '
+	doveadm_ penalty | tr -s " " | sed "s/ \$//" >"$TEST_DIR/penalty.out"
+	echo "IP penalty last_penalty last_update" | diff -u - "$TEST_DIR/penalty.out"
+'
+
 test_done
