@@ -14,7 +14,7 @@
 make_tls
 write_config "apppw-totp-window $TOTP_WIDE_WINDOW" "$TLS_GLOBAL"
 start_slapd
-add_apache_account
+add_service_account apache apache-lookup-secret
 start_apache
 
 # new_pw LABEL: a new app password of alice's, as the apppw tool shows it

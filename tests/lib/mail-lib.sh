@@ -35,6 +35,26 @@ chmod 711 "$TEST_DIR"
 # stop the mail servers before test-lib's cleanup stops slapd
 trap 'stop_apache; stop_postfix; stop_dovecot; cleanup' EXIT
 
+# add_service_account NAME PASSWORD: cn=NAME,ou=services, the lookup
+# account a server searches with (the guide's names); ou=services too
+add_service_account() {
+	{
+		values "ou=services,$BASE_DN" ou 2>/dev/null | grep -q . || cat <<-EOF
+		dn: ou=services,$BASE_DN
+		objectClass: organizationalUnit
+		ou: services
+
+		EOF
+		cat <<-EOF
+		dn: cn=$1,ou=services,$BASE_DN
+		objectClass: applicationProcess
+		objectClass: simpleSecurityObject
+		cn: $1
+		userPassword: $2
+		EOF
+	} | as_admin ldapadd >/dev/null
+}
+
 # guide_snippet NAME: the guide's snippet NAME, with the guide's example
 # names made the test's: its slapd's ldaps listener, CA, directories, the
 # user mail is stored as, the mail server's address
@@ -47,6 +67,7 @@ guide_snippet() {
 		END { if (!found) exit 1 }
 	' "$GUIDE" | sed \
 		-e "s|ldaps://ldap\.example\.com|ldaps://127.0.0.1:$LDAPS_PORT|g" \
+		-e "s|ldap://ldap\.example\.com|$LDAP_URI|g" \
 		-e "s|/etc/ssl/certs/ldap-ca\.pem|$TLS_DIR/ca.pem|g" \
 		-e "s|/etc/dovecot/|$DOVECOT_DIR/|g" \
 		-e "s|/var/spool/postfix|$TEST_DIR/postfix/spool|g" \
@@ -80,14 +101,16 @@ TLSCertificateKeyFile $TLS_DIR/server.key"
 }
 
 # write_dovecot_conf [SETTINGS]: the guide's Dovecot snippets in a private
-# configuration: IMAP and POP3 on free ports of 127.0.0.1, plain text on
+# configuration (the LDAP settings from the snippet named in
+# DOVECOT_LDAP_SNIPPET, dovecot-ldap.conf.ext by default): IMAP and POP3 on free ports of 127.0.0.1, plain text on
 # loopback (real deployments use TLS), the auth penalty off (the guide's
 # snippet for it), then SETTINGS, which override what comes before
 write_dovecot_conf() {
 	mkdir -p "$DOVECOT_DIR/run" "$DOVECOT_DIR/state" "$TEST_DIR/vmail"
 	chown nobody:nogroup "$TEST_DIR/vmail"
 	: "${IMAP_PORT:=$(free_port)}" "${POP3_PORT:=$(free_port)}"
-	guide_snippet dovecot-ldap.conf.ext >"$DOVECOT_DIR/dovecot-ldap.conf.ext"
+	guide_snippet "${DOVECOT_LDAP_SNIPPET:-dovecot-ldap.conf.ext}" \
+		>"$DOVECOT_DIR/dovecot-ldap.conf.ext"
 	{
 		cat <<-EOF
 		# private test server: nothing of the machine's Dovecot
@@ -288,20 +311,6 @@ stop_postfix() {
 
 # ---- Apache with mod_authnz_ldap ----
 
-# add_apache_account: the lookup account of the guide's Apache snippet
-add_apache_account() {
-	as_admin ldapadd >/dev/null <<-EOF
-	dn: ou=services,$BASE_DN
-	objectClass: organizationalUnit
-	ou: services
-
-	dn: cn=apache,ou=services,$BASE_DN
-	objectClass: applicationProcess
-	objectClass: simpleSecurityObject
-	cn: apache
-	userPassword: apache-lookup-secret
-	EOF
-}
 
 # start_apache [DIRECTIVES]: a private Apache (its own ServerRoot, pid
 # file, runtime directory and log, one process with -X) on a free port of
