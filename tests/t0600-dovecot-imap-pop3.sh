@@ -12,7 +12,8 @@
 . "$(dirname "$0")/lib/mail-lib.sh"
 
 make_tls
-write_config "$(guide_snippet slapd-scope)
+scope=$(guide_snippet slapd-scope) || exit 1
+write_config "$scope
 apppw-scope elsewhere 198.51.100.0/24
 apppw-totp-window $TOTP_WIDE_WINDOW" "$TLS_GLOBAL"
 start_slapd

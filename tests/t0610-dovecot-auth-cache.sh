@@ -2,7 +2,8 @@
 # The auth-cache trap the deployment guide warns about, and its cure. With
 # Dovecot's auth cache on, a revoked app password keeps working, and a used
 # password+code is accepted again, from the cache, until "doveadm auth cache
-# flush"; with the guide's auth_cache_size = 0, both are refused at once.
+# flush"; a user's second device is refused after one failed login; with
+# the guide's auth_cache_size = 0, all of it is gone.
 . "$(dirname "$0")/lib/test-lib.sh"
 . "$(dirname "$0")/lib/security-lib.sh"
 . "$(dirname "$0")/lib/mail-lib.sh"
@@ -53,6 +54,30 @@ test_expect_success 'cache on: a used password+code is accepted again, from the 
 	expect_login imap alice "$ALICE_PW$code"
 	doveadm_ auth cache flush
 	expect_login_refused imap alice "$ALICE_PW$code"
+'
+
+test_expect_success 'cache on: two devices of one user, two app passwords: both log in' '
+	doveadm_ auth cache flush
+	new_pw Tablet >"$TEST_DIR/tablet.pw"
+	new_pw Desktop >"$TEST_DIR/desktop.pw"
+	for pw in tablet desktop tablet desktop; do
+		expect_login imap alice "$(cat "$TEST_DIR/$pw.pw")"
+	done
+'
+
+# Dovecot keeps one password per user, the last one accepted (desktop's
+# here); after a refused login it refuses every other password of the
+# user from the cache, until auth_cache_negative_ttl (1 hour) passes.
+test_expect_success 'cache on: after one refused login, the other device is refused from the cache' '
+	revoked=$(cat "$TEST_DIR/phone.pw")
+	binds=$(grep -c "apppw: BIND dn=\"$ALICE\"" "$TEST_DIR/slapd.log")
+	expect_login_refused imap alice "$revoked"
+	expect_login_refused imap alice "$(cat "$TEST_DIR/tablet.pw")"
+	expect_login_refused pop3 alice "$(cat "$TEST_DIR/tablet.pw")"
+	expect_login imap alice "$(cat "$TEST_DIR/desktop.pw")"
+	test $(($(grep -c "apppw: BIND dn=\"$ALICE\"" "$TEST_DIR/slapd.log") - binds)) = 1
+	doveadm_ auth cache flush
+	expect_login imap alice "$(cat "$TEST_DIR/tablet.pw")"
 '
 
 stop_dovecot

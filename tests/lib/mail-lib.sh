@@ -67,20 +67,21 @@ guide_snippet() {
 		END { if (!found) exit 1 }
 	' "$GUIDE" | sed \
 		-e "s|ldaps://ldap\.example\.com|ldaps://127.0.0.1:$LDAPS_PORT|g" \
-		-e "s|ldap://ldap\.example\.com|$LDAP_URI|g" \
+		-e "s|ldap://ldap\.example\.com|${LDAP_URI:-}|g" \
+		-e "s|/etc/ldap/tls/ldap\.example\.com\.pem|$TLS_DIR/server.pem|g" \
+		-e "s|/etc/ldap/tls/ldap\.example\.com\.key|$TLS_DIR/server.key|g" \
 		-e "s|/etc/ssl/certs/ldap-ca\.pem|$TLS_DIR/ca.pem|g" \
 		-e "s|/etc/dovecot/|$DOVECOT_DIR/|g" \
 		-e "s|/var/spool/postfix|$TEST_DIR/postfix/spool|g" \
 		-e "s|/var/vmail|$TEST_DIR/vmail|g" \
 		-e "s|uid=vmail gid=vmail|uid=nobody gid=nogroup|g" \
 		-e "s|192\.0\.2\.25|$MAIL_SERVER_IP|g"
-	# shellcheck disable=SC2181
 	[ "${PIPESTATUS[0]}" = 0 ] || bail_out "no snippet $1 in $GUIDE"
 }
 
 # make_tls: a CA and a certificate for 127.0.0.1 signed by it, for slapd's
-# ldaps listener; sets LDAPS_PORT and SLAPD_EXTRA_URLS, and prints the
-# global directives for write_config
+# ldaps listener; sets LDAPS_PORT and SLAPD_EXTRA_URLS, and TLS_GLOBAL to
+# the guide's global directives for write_config
 make_tls() {
 	mkdir -p "$TLS_DIR"
 	(
@@ -95,9 +96,7 @@ make_tls() {
 	) >"$TLS_DIR/openssl.log" 2>&1 || bail_out "cannot make the test certificates"
 	LDAPS_PORT=$(free_port) || bail_out "no free port"
 	SLAPD_EXTRA_URLS="ldaps://127.0.0.1:$LDAPS_PORT"
-	TLS_GLOBAL="TLSCACertificateFile $TLS_DIR/ca.pem
-TLSCertificateFile $TLS_DIR/server.pem
-TLSCertificateKeyFile $TLS_DIR/server.key"
+	TLS_GLOBAL=$(guide_snippet slapd-tls) || exit 1
 }
 
 # write_dovecot_conf [SETTINGS]: the guide's Dovecot snippets in a private
