@@ -29,7 +29,8 @@ TLS_DIR="$TEST_DIR/tls"
 MAIL_SERVER_IP=127.0.0.1
 
 # The servers' unprivileged processes (mail as nobody, Postfix's daemons,
-# Apache's workers) must reach their files in the test's directory.
+# Apache's workers) must reach their files in the test's directory: it
+# may be searched, still not listed.
 chmod 711 "$TEST_DIR"
 
 # stop the mail servers before test-lib's cleanup stops slapd
@@ -100,9 +101,10 @@ make_tls() {
 }
 
 # write_dovecot_conf [SETTINGS]: the guide's Dovecot snippets in a private
-# configuration (the LDAP settings from the snippet named in
-# DOVECOT_LDAP_SNIPPET, dovecot-ldap.conf.ext by default): IMAP and POP3 on free ports of 127.0.0.1, plain text on
-# loopback (real deployments use TLS), the auth penalty off (the guide's
+# configuration: the LDAP settings from the snippet named in
+# DOVECOT_LDAP_SNIPPET (dovecot-ldap.conf.ext by default), IMAP and POP3
+# on free ports of 127.0.0.1 in plain text (on loopback; the guide says
+# that real deployments use TLS), the auth penalty off (the guide's
 # snippet for it), then SETTINGS, which override what comes before
 write_dovecot_conf() {
 	mkdir -p "$DOVECOT_DIR/run" "$DOVECOT_DIR/state" "$TEST_DIR/vmail"
@@ -240,15 +242,14 @@ expect_login_refused() {
 
 # ---- Postfix, with Dovecot's SASL ----
 
-
 # prepare_postfix: the configuration of a private Postfix (its own
-# config_directory, queue and data directories, log file) with the guide's main.cf and master.cf
-# snippets: submission with STARTTLS and SMTP AUTH through Dovecot's auth
-# socket in its queue directory (start Dovecot with the guide's
-# dovecot-postfix-auth snippet after prepare_postfix). The submission
-# service listens on a free port of 127.0.0.1 (SMTP_PORT), and nothing
-# runs chrooted: a chroot would need copies of the system's files in the
-# test's queue directory.
+# config_directory, queue and data directories, log file) with the guide's
+# main.cf and master.cf snippets: submission with STARTTLS and SMTP AUTH
+# through Dovecot's auth socket in its queue directory (start Dovecot with
+# the guide's dovecot-postfix-auth snippet after prepare_postfix, which
+# makes the directory). The submission service listens on a free port of
+# 127.0.0.1 (SMTP_PORT), and nothing runs chrooted: a chroot would need
+# copies of the system's files in the test's queue directory.
 prepare_postfix() {
 	local d=$POSTFIX_DIR
 	mkdir -p "$d/etc" "$d/spool" "$d/data"
@@ -310,7 +311,6 @@ stop_postfix() {
 
 # ---- Apache with mod_authnz_ldap ----
 
-
 # start_apache [DIRECTIVES]: a private Apache (its own ServerRoot, pid
 # file, runtime directory and log, one process with -X) on a free port of
 # 127.0.0.1 (HTTP_PORT), with the guide's mod_authnz_ldap snippet, then
@@ -369,8 +369,9 @@ stop_apache() {
 	fi
 }
 
-# http_get USER PASSWORD: GET /private/ with basic authentication; prints
-# the HTTP status, and the page when it is 200
+# http_get USER PASSWORD: GET /private/ with basic authentication (the
+# credentials reach curl on its standard input, not its command line; no
+# '"' or '\' in them); prints the HTTP status, and the page when it is 200
 http_get() {
 	local code
 	code=$(curl -s -o "$TEST_DIR/page.out" -w '%{http_code}' \
