@@ -11,7 +11,7 @@
 make_tls
 write_config "apppw-totp-window $TOTP_WIDE_WINDOW" "$TLS_GLOBAL"
 start_slapd
-add_service_account dovecot dovecot-lookup-secret
+add_lookup_accounts
 DOVECOT_LDAP_SNIPPET=dovecot-ldap-starttls
 start_dovecot
 

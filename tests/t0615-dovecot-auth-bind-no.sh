@@ -12,7 +12,7 @@
 make_tls
 write_config "" "$TLS_GLOBAL"
 start_slapd
-add_service_account dovecot dovecot-lookup-secret
+add_lookup_accounts
 # passwords as a real directory stores them: hashed
 set_password "$ALICE" "$(slappasswd -s "$ALICE_PW")" >/dev/null
 set_password "$BOB" "$(slappasswd -s "$BOB_PW")" >/dev/null

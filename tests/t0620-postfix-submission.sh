@@ -12,7 +12,8 @@ make_tls
 write_config "apppw-totp-window $TOTP_WIDE_WINDOW" "$TLS_GLOBAL"
 start_slapd
 prepare_postfix
-start_dovecot "$(guide_snippet dovecot-postfix-auth)"
+auth_socket=$(guide_snippet dovecot-postfix-auth) || exit 1
+start_dovecot "$auth_socket"
 start_postfix
 
 test_expect_success 'Dovecot'"'"'s auth socket is in Postfix'"'"'s queue, for postfix alone' '

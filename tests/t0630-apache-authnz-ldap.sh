@@ -14,7 +14,7 @@
 make_tls
 write_config "apppw-totp-window $TOTP_WIDE_WINDOW" "$TLS_GLOBAL"
 start_slapd
-add_service_account apache apache-lookup-secret
+add_lookup_accounts
 start_apache
 
 # new_pw LABEL: a new app password of alice's, as the apppw tool shows it
@@ -80,7 +80,8 @@ test_expect_success 'trap: with mod_ldap'"'"'s default caches, a revoked app pas
 stop_apache
 # the guide's <Location> again, with two more lines (mod_authnz_ldap does
 # not merge sections: the later one replaces the earlier one's settings)
-start_apache "$(guide_snippet apache-ldap.conf | sed -n '/^<Location/,/^<\/Location>/p' |
+location=$(guide_snippet apache-ldap.conf) || exit 1
+start_apache "$(printf '%s\n' "$location" | sed -n '/^<Location/,/^<\/Location>/p' |
 	sed '/^<\/Location>/i\
     AuthLDAPInitialBindAsUser on\
     AuthLDAPInitialBindPattern (.+) uid=$1,ou=people,dc=example,dc=com')"

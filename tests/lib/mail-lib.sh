@@ -36,29 +36,19 @@ chmod 711 "$TEST_DIR"
 # stop the mail servers before test-lib's cleanup stops slapd
 trap 'stop_apache; stop_postfix; stop_dovecot; cleanup' EXIT
 
-# add_service_account NAME PASSWORD: cn=NAME,ou=services, the lookup
-# account a server searches with (the guide's names); ou=services too
-add_service_account() {
-	{
-		values "ou=services,$BASE_DN" ou 2>/dev/null | grep -q . || cat <<-EOF
-		dn: ou=services,$BASE_DN
-		objectClass: organizationalUnit
-		ou: services
-
-		EOF
-		cat <<-EOF
-		dn: cn=$1,ou=services,$BASE_DN
-		objectClass: applicationProcess
-		objectClass: simpleSecurityObject
-		cn: $1
-		userPassword: $2
-		EOF
-	} | as_admin ldapadd >/dev/null
+# add_lookup_accounts: the lookup accounts of the guide, with ldapadd as
+# the rootdn: cn=dovecot and cn=apache under ou=services
+add_lookup_accounts() {
+	local ldif
+	ldif=$(guide_snippet lookup-accounts.ldif) || exit 1
+	printf '%s\n' "$ldif" | as_admin ldapadd >/dev/null
 }
 
 # guide_snippet NAME: the guide's snippet NAME, with the guide's example
 # names made the test's: its slapd's ldaps listener, CA, directories, the
-# user mail is stored as, the mail server's address
+# user mail is stored as, the mail server's address. Fails, saying so on
+# standard error, if the guide has no such snippet: its callers exit then
+# (they may be in a subshell, where bail_out could not stop the scenario).
 guide_snippet() {
 	awk -v name="$1" '
 		$0 == "<!-- snippet: " name " -->" { want = 1; next }
@@ -77,7 +67,9 @@ guide_snippet() {
 		-e "s|/var/vmail|$TEST_DIR/vmail|g" \
 		-e "s|uid=vmail gid=vmail|uid=nobody gid=nogroup|g" \
 		-e "s|192\.0\.2\.25|$MAIL_SERVER_IP|g"
-	[ "${PIPESTATUS[0]}" = 0 ] || bail_out "no snippet $1 in $GUIDE"
+	[ "${PIPESTATUS[0]}" = 0 ] && return 0
+	echo "guide_snippet: no snippet $1 in $GUIDE" >&2
+	return 1
 }
 
 # make_tls: a CA and a certificate for 127.0.0.1 signed by it, for slapd's
@@ -111,7 +103,7 @@ write_dovecot_conf() {
 	chown nobody:nogroup "$TEST_DIR/vmail"
 	: "${IMAP_PORT:=$(free_port)}" "${POP3_PORT:=$(free_port)}"
 	guide_snippet "${DOVECOT_LDAP_SNIPPET:-dovecot-ldap.conf.ext}" \
-		>"$DOVECOT_DIR/dovecot-ldap.conf.ext"
+		>"$DOVECOT_DIR/dovecot-ldap.conf.ext" || exit 1
 	{
 		cat <<-EOF
 		# private test server: nothing of the machine's Dovecot
@@ -142,8 +134,8 @@ write_dovecot_conf() {
 		}
 		EOF
 		echo "# from the guide"
-		guide_snippet dovecot-auth.conf
-		guide_snippet dovecot-penalty-off
+		guide_snippet dovecot-auth.conf || exit 1
+		guide_snippet dovecot-penalty-off || exit 1
 		echo "# this scenario's"
 		printf '%s\n' "${1:-}"
 	} >"$DOVECOT_CONF"
@@ -251,7 +243,7 @@ expect_login_refused() {
 # 127.0.0.1 (SMTP_PORT), and nothing runs chrooted: a chroot would need
 # copies of the system's files in the test's queue directory.
 prepare_postfix() {
-	local d=$POSTFIX_DIR
+	local d=$POSTFIX_DIR master
 	mkdir -p "$d/etc" "$d/spool" "$d/data"
 	chown postfix "$d/data"
 	: "${SMTP_PORT:=$(free_port)}"
@@ -271,7 +263,7 @@ prepare_postfix() {
 		smtpd_tls_key_file = $TLS_DIR/server.key
 		EOF
 		echo "# from the guide"
-		guide_snippet postfix-main.cf
+		guide_snippet postfix-main.cf || exit 1
 	} >"$d/etc/main.cf"
 	{
 		# the services the submission service needs, as Debian has them
@@ -279,7 +271,8 @@ prepare_postfix() {
 		awk '$1 ~ /^(cleanup|qmgr|tlsmgr|rewrite|bounce|defer|trace|verify|proxymap|proxywrite|anvil|scache|postlog)$/ {
 			$5 = "n"; print }' /usr/share/postfix/master.cf.dist
 		echo "# from the guide, on a private port, not chrooted"
-		guide_snippet postfix-master.cf |
+		master=$(guide_snippet postfix-master.cf) || exit 1
+		printf '%s\n' "$master" |
 			sed "1s|^submission inet n       -       y |127.0.0.1:$SMTP_PORT inet n - n |"
 	} >"$d/etc/master.cf"
 	# creates the queue's directories, owned as Postfix wants them; it
@@ -345,7 +338,7 @@ start_apache() {
 		DirectoryIndex index.html
 		EOF
 		echo "# from the guide"
-		guide_snippet apache-ldap.conf
+		guide_snippet apache-ldap.conf || exit 1
 		echo "# this scenario's"
 		printf '%s\n' "${1:-}"
 	} >"$d/httpd.conf"
