@@ -63,4 +63,22 @@ test_expect_success 'bob by mail address, with his password; a stranger is refus
 	expect_login_refused imap nobody@example.com "$BOB_PW"
 '
 
+# The CA Dovecot trusts replaced by another one: slapd's certificate is no
+# longer signed by it, as a man in the middle's would not be.
+openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=another CA" \
+	-keyout "$TLS_DIR/other-ca.key" -out "$TLS_DIR/other-ca.pem" >/dev/null 2>&1 ||
+	bail_out "cannot make another CA"
+cp "$TLS_DIR/ca.pem" "$TLS_DIR/ca.pem.right"
+cp "$TLS_DIR/other-ca.pem" "$TLS_DIR/ca.pem"
+restart_dovecot
+
+test_expect_success 'a slapd whose certificate the CA did not sign: Dovecot does not talk to it' '
+	mail_login imap alice "$(cat "$TEST_DIR/phone.pw")" >"$TEST_DIR/login.out" || :
+	sed "s/ \[[^]]*:[0-9 :-]*\]\$/ [HOST:TIME]/" "$TEST_DIR/login.out" >"$TEST_DIR/login.read"
+	echo "[UNAVAILABLE] Temporary authentication failure. [HOST:TIME]" |
+		diff -u - "$TEST_DIR/login.read"
+	grep -q "auth: Error: ldap($DOVECOT_DIR/dovecot-ldap.conf.ext): Can.t connect to server: ldaps://127.0.0.1:$LDAPS_PORT\$" \
+		"$DOVECOT_DIR/dovecot.log"
+'
+
 test_done
