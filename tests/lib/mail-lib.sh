@@ -159,10 +159,11 @@ start_dovecot() {
 	}
 	/usr/sbin/dovecot -c "$DOVECOT_CONF" -F >>"$DOVECOT_DIR/dovecot.out" 2>&1 &
 	DOVECOT_PID=$!
-	wait_port "$DOVECOT_PID" "$IMAP_PORT" && wait_port "$DOVECOT_PID" "$POP3_PORT" || {
+	if ! wait_port "$DOVECOT_PID" "$IMAP_PORT" ||
+			! wait_port "$DOVECOT_PID" "$POP3_PORT"; then
 		tail -20 "$DOVECOT_DIR/dovecot.out" "$DOVECOT_DIR/dovecot.log" 2>&1 | sed 's/^/# /'
 		bail_out "dovecot did not start"
-	}
+	fi
 }
 
 # wait_port PID PORT: until something listens on 127.0.0.1:PORT, or PID exits
