@@ -6,15 +6,20 @@
 #   install  install the missing ones (root only); add a deb-src entry
 #            mirroring the machine's Debian deb entries when none exists
 #
-# Installing slapd never starts the machine's own slapd: a policy-rc.d that
-# forbids service starts is in place for the duration of the install, and a
-# fresh install is preseeded to create no database of its own.
+# Installing slapd never starts the machine's own slapd, nor Dovecot, Postfix
+# or Apache theirs: a policy-rc.d that forbids service starts is in place
+# for the duration of the install; a fresh slapd is preseeded to create no
+# database of its own, a fresh Postfix to write no configuration.
 set -eu
 
 PACKAGES="slapd ldap-utils libldap-dev libsodium-dev liboath-dev
 libqrencode-dev oathtool dpkg-dev gcc make
 libltdl-dev libsasl2-dev libgnutls28-dev libwrap0-dev nettle-dev
 perl procps iproute2 tmux python3 libsasl2-modules"
+# the mail and web servers tests/t06*.sh run privately against the overlay,
+# configured as docs/deploying.md says; openssl makes their certificates,
+# curl is the web client
+PACKAGES="$PACKAGES dovecot-core dovecot-imapd dovecot-pop3d dovecot-ldap postfix apache2 openssl curl"
 
 missing_packages() {
 	for p in $PACKAGES; do
@@ -72,6 +77,10 @@ install_missing() {
 	[ -n "$missing" ] || return 0
 	if ! dpkg-query -W -f='${db:Status-Status}' slapd 2>/dev/null | grep -q '^installed'; then
 		echo "slapd slapd/no_configuration boolean true" | debconf-set-selections
+	fi
+	if ! dpkg-query -W -f='${db:Status-Status}' postfix 2>/dev/null | grep -q '^installed'; then
+		echo "postfix postfix/main_mailer_type select No configuration" |
+			debconf-set-selections
 	fi
 	policy=/usr/sbin/policy-rc.d
 	made_policy=0
