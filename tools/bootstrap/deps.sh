@@ -92,6 +92,26 @@ install_missing() {
 	trap '[ $made_policy = 1 ] && rm -f $policy' EXIT
 	# shellcheck disable=SC2086
 	apt-get install -y -q --no-install-recommends $missing
+	disable_new_services $missing
+}
+
+# The services a package of this install brought with it stay off at boot
+# too: the tests run their own servers, and a machine that had none of
+# them must not find a Dovecot, Postfix or Apache listening after a
+# reboot. Services that were installed before are left as they were.
+disable_new_services() {
+	for p; do
+		case $p in
+		slapd|dovecot-core|postfix|apache2) ;;
+		*) continue ;;
+		esac
+		svc=${p%-core}
+		if [ -d /run/systemd/system ]; then
+			systemctl disable --quiet "$svc" 2>/dev/null || true
+		elif command -v update-rc.d >/dev/null; then
+			update-rc.d "$svc" disable >/dev/null 2>&1 || true
+		fi
+	done
 }
 
 case "${1:-}" in
