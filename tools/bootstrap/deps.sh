@@ -15,6 +15,9 @@ PACKAGES="slapd ldap-utils libldap-dev libsodium-dev liboath-dev
 libqrencode-dev oathtool dpkg-dev gcc make
 libltdl-dev libsasl2-dev libgnutls28-dev libwrap0-dev nettle-dev
 perl procps iproute2 tmux python3 libsasl2-modules"
+# apppw-web: its HTTP server library, msgfmt for its catalogs, curl and
+# openssl (a throwaway certificate) for its scenarios
+PACKAGES="$PACKAGES libmicrohttpd-dev gettext curl openssl"
 
 missing_packages() {
 	for p in $PACKAGES; do
