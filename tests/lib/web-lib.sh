@@ -111,9 +111,15 @@ expect_status() {
 	[ "$(status)" = "$1" ] || { echo "status $(status), expected $1"; return 1; }
 }
 
+# unescape: HTML's five escapes undone, as a browser shows the text
+unescape() {
+	sed "s/&lt;/</g; s/&gt;/>/g; s/&quot;/\"/g; s/&#39;/'/g; s/&amp;/\\&/g"
+}
+
 # the #error paragraph's text, or nothing
 error_text() {
-	sed -n 's/.*<p id="error" role="alert">\(.*\)<\/p>.*/\1/p' "$TEST_DIR/body"
+	sed -n 's/.*<p id="error" role="alert">\(.*\)<\/p>.*/\1/p' "$TEST_DIR/body" |
+		unescape
 }
 
 # sign_in USER PASSWORD [CODE]: through the form from a fresh start; the
@@ -125,4 +131,23 @@ sign_in() {
 		web_get /
 		web_post /code "code=$3"
 	fi
+}
+
+# page_text ID: the text of the element with that id (one line), tags
+# stripped
+page_text() {
+	sed -n "s/.*id=\"$1\"[^>]*>\\(.*\\)/\\1/p" "$TEST_DIR/body" | head -1 |
+		sed 's/<\/[a-z]*>.*//; s/<[^>]*>//g' | unescape
+}
+
+# enrol USER PASSWORD: sign in, set MFA up with oathtool's code for the
+# secret the page shows; the secret is left in $TEST_DIR/secret.USER
+enrol() {
+	sign_in "$1" "$2"
+	web_get /home
+	web_post /setup
+	web_get /setup
+	page_text secret | tr -d ' ' >"$TEST_DIR/secret.$1"
+	totp_settle
+	web_post /setup/verify "code=$(totp "$(cat "$TEST_DIR/secret.$1")")"
 }
