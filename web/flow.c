@@ -29,11 +29,13 @@
 #define CODE_MAX	16	/* a code as typed, spaces allowed */
 
 #define T( s )	tr( r->lang, s )
+/* marks a text for the catalogs, translated where it is shown */
+#define N_( s )	s
 
 static const char txt_signin_error[] =
-	"The username, password or code is not right.";
+	N_( "The username, password or code is not right." );
 static const char txt_setup_error[] =
-	"The code is not right. Check that your phone's clock is right and try again.";
+	N_( "The code is not right. Check that your phone's clock is right and try again." );
 
 void
 user_release( void *p )
@@ -714,8 +716,8 @@ time_cell( struct req *r, struct buf *b, const char *cls, time_t t )
 static void
 apps_page( struct req *r, struct page *p, struct sess *s, const char *error )
 {
-	static const char *const head[] = { "Label", "Created", "Last used",
-		"Expires", "Scope", NULL };
+	static const char *const head[] = { N_( "Label" ), N_( "Created" ),
+		N_( "Last used" ), N_( "Expires" ), N_( "Scope" ), NULL };
 	struct user *u = s->user;
 	struct buf *b = &p->body;
 	struct app_row *rows;
