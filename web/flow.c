@@ -343,6 +343,10 @@ do_signin( struct req *r, struct page *p, struct sess *s )
 		 * ask for the code either way. Counted now, so that guessing
 		 * passwords without ever sending a code is limited too; the
 		 * success that follows ends the run. */
+		char name[USERNAME_MAX + 1];
+
+		logmsg( "signin password refused user=\"%s\" from=%s, code asked",
+			log_safe( username, name, sizeof( name ) ), r->client );
 		signin_count( keys, 0 );
 		sess_set_state( &sessions, s, SESS_CODE );
 		redirect( p, "/" );
@@ -999,6 +1003,12 @@ flow( struct req *r, struct page *p, struct sess *s )
 		if ( strcmp( path, "/signout" ) == 0 ) {
 			do_signout( r, p, s );
 		} else if ( strcmp( path, "/signin" ) == 0 ) {
+			/* the form again, from the code page: start over */
+			if ( s->state == SESS_CODE ) {
+				user_release( s->user );
+				s->user = NULL;
+				sess_set_state( &sessions, s, SESS_PRE );
+			}
 			if ( s->state == SESS_PRE ) {
 				do_signin( r, p, s );
 			} else {

@@ -75,20 +75,21 @@ web_get() {
 		>"$TEST_DIR/status"
 }
 
-# web_post PATH FIELD=VALUE...: a form POST with the page's CSRF token
-# (from the last body) unless a csrf= field is given; values are
-# URL-encoded here
+# web_post PATH FIELD=VALUE... [-- CURL ARGS...]: a form POST with the
+# page's CSRF token (from the last body) unless a csrf= field is given;
+# values are URL-encoded here
 web_post() {
-	local path=$1 args="" f have_csrf=
+	local path=$1 f have_csrf=
+	local -a fields=() extra=()
 	shift
-	for f in "$@"; do
-		case $f in csrf=*) have_csrf=1 ;; esac
+	while [ $# -gt 0 ] && [ "$1" != -- ]; do
+		case $1 in csrf=*) have_csrf=1 ;; esac
+		fields+=(--data-urlencode "$1")
+		shift
 	done
-	[ -n "$have_csrf" ] || set -- "csrf=$(csrf)" "$@"
-	for f in "$@"; do
-		args="$args --data-urlencode $(printf %q "$f")"
-	done
-	eval web_get "\"\$path\"" $args
+	[ $# = 0 ] || { shift; extra=("$@"); }
+	[ -n "$have_csrf" ] || fields=(--data-urlencode "csrf=$(csrf)" "${fields[@]}")
+	web_get "$path" "${fields[@]}" "${extra[@]}"
 }
 
 # csrf: the CSRF token of the last page
