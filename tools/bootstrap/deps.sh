@@ -20,6 +20,9 @@ perl procps iproute2 tmux python3 libsasl2-modules"
 # configured as docs/deploying.md says; openssl makes their certificates,
 # curl is the web client
 PACKAGES="$PACKAGES dovecot-core dovecot-imapd dovecot-pop3d dovecot-ldap postfix apache2 openssl curl"
+# apppw-web: its HTTP server library, msgfmt for its catalogs, and curl and
+# openssl (above) for its scenarios
+PACKAGES="$PACKAGES libmicrohttpd-dev gettext"
 
 missing_packages() {
 	for p in $PACKAGES; do
