@@ -96,7 +96,7 @@ test_expect_success 'the list: one row, its dates as <time>' '
 	id=$(cut -c1-4 "$TEST_DIR/app.pw")
 	grep -q "<tr class=\"app\" data-id=\"$id\"><td class=\"label\">Mail on my phone</td>" "$TEST_DIR/body"
 	grep -Eq "<td class=\"created\"><time datetime=\"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z\">[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}</time></td>" "$TEST_DIR/body"
-	grep -Eq "<td class=\"last-used\"><time datetime=\"[^\"]*Z\">" "$TEST_DIR/body"
+	grep -Eq "<td class=\"last-used\"><time datetime=\"[^\"]*Z\">[0-9: -]{16}</time> <span class=\"from\">from 127.0.0.1</span></td>" "$TEST_DIR/body"
 	grep -q "<td class=\"expires\">Never</td><td class=\"scope\">Any</td>" "$TEST_DIR/body"
 	grep -q "<button class=\"revoke\" type=\"submit\">Revoke</button>" "$TEST_DIR/body"
 	grep -q "<button id=\"revoke-all\" type=\"submit\">Revoke all</button>" "$TEST_DIR/body"
@@ -110,6 +110,19 @@ test_expect_success 'an expiry in days' '
 	grep -Eq "<td class=\"expires\"><time datetime=\"$(date -u -d "+30 days" +%Y-%m-%d)T" "$TEST_DIR/body"
 	web_post /create label=Bad expires=0
 	test "$(error_text)" = "The expiry must be a number of days, from 1 to 3650."
+'
+
+test_expect_success 'apppw-max-idle on the server: the end and its reason; past it, Expired' '
+	config_set olcApppwMaxIdle 10d
+	web_get /apps
+	id=$(cut -c1-4 "$TEST_DIR/app.pw")
+	used=$(values "$BOB" apppwLastUsed | sed -n "s/^$id \([0-9]\{8\}\).*/\1/p")
+	end=$(date -u -d "$used +10 days" +%Y-%m-%d)
+	grep -Eq "<tr class=\"app\" data-id=\"$id\">.*<td class=\"expires\"><time datetime=\"${end}T[0-9:]{8}Z\">[0-9: -]{16}</time> <span class=\"why\">if still unused</span></td>" "$TEST_DIR/body"
+	config_set olcApppwMaxIdle 1
+	web_get /apps
+	grep -Eq "<tr class=\"app\" data-id=\"$id\">.*<span class=\"why\">if still unused</span> <strong class=\"expired\">Expired</strong></td>" "$TEST_DIR/body"
+	config_set olcApppwMaxIdle 0
 '
 
 test_expect_success 'revoke asks first, then the app password is refused' '
