@@ -131,6 +131,7 @@ typedef struct apppw_info {
 	apppw_scope *scopes;
 	int totp_max_failures;
 	unsigned long totp_backoff_max;
+	BerVarray step_provider;	/* where TOTP steps are recorded, if not here */
 } apppw_info;
 
 #define APPPW_DEFAULT_MAX_COUNT		40
@@ -403,6 +404,7 @@ enum {
 	APPPW_CFG_KEY_FILE,
 	APPPW_CFG_MAX_FAILURES,
 	APPPW_CFG_BACKOFF_MAX,
+	APPPW_CFG_STEP_PROVIDER,
 	APPPW_CFG_SCOPE			/* last: the only one without a default */
 };
 
@@ -478,6 +480,12 @@ static ConfigTable apppw_cfg[] = {
 		"The longest TOTP lockout; lockouts in a row double up to it",
 		APPPW_STRING ),
 	  NULL, { 0 } },
+	{ "apppw-totp-step-provider", "URL", 2, 2, 0,
+	  ARG_MAGIC|APPPW_CFG_STEP_PROVIDER, apppw_cf_gen,
+	  APPPW_CFG_AT( 14, "olcApppwTOTPStepProvider",
+		"The provider that records every TOTP step, through the chain "
+		"overlay; none: this server records them", APPPW_STRING ),
+	  NULL, { 0 } },
 	{ "apppw-scope", "name> <address/prefix|URL> <...", 3, 0, 0,
 	  ARG_MAGIC|APPPW_CFG_SCOPE, apppw_cf_gen,
 	  "( " APPPW_OID_ARC ".4.11 NAME 'olcApppwScope' "
@@ -496,7 +504,7 @@ static ConfigOCs apppw_ocs[] = {
 	  "olcApppwTOTPWindow $ olcApppwTOTPMaxFailures $ "
 	  "olcApppwTOTPBackoffMax $ olcApppwLastUsedPrecision $ "
 	  "olcApppwRevokeOnPasswordChange $ olcApppwKeyFile $ "
-	  "olcApppwScope ) )",
+	  "olcApppwTOTPStepProvider $ olcApppwScope ) )",
 	  Cft_Overlay, apppw_cfg, NULL, NULL, NULL, NULL, NULL },
 	{ NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL }
 };
@@ -519,6 +527,10 @@ apppw_defaults( apppw_info *ai, int type )
 		break;
 	case APPPW_CFG_BACKOFF_MAX:
 		ai->totp_backoff_max = APPPW_THROTTLE_DEFAULT_BACKOFF_MAX;
+		break;
+	case APPPW_CFG_STEP_PROVIDER:
+		ber_bvarray_free( ai->step_provider );
+		ai->step_provider = NULL;
 		break;
 	case APPPW_CFG_KEY_FILE:
 		ch_free( ai->key_file );
@@ -693,6 +705,12 @@ apppw_cf_gen( ConfigArgs *c )
 			return 0;
 		case APPPW_CFG_BACKOFF_MAX:
 			return apppw_cf_emit_duration( c, ai->totp_backoff_max );
+		case APPPW_CFG_STEP_PROVIDER:
+			if ( !ai->step_provider ) {
+				return 1;
+			}
+			value_add_one( &c->rvalue_vals, &ai->step_provider[0] );
+			return 0;
 		case APPPW_CFG_SCOPE:
 			/* X-ORDERED values are emitted with their index, as other
 			 * overlays do: without it, slaptest's conversion stores
@@ -781,6 +799,21 @@ apppw_cf_gen( ConfigArgs *c )
 	case APPPW_CFG_BACKOFF_MAX:
 		return apppw_cf_duration( c, &ai->totp_backoff_max,
 			APPPW_THROTTLE_BACKOFF_MAX_MIN, APPPW_THROTTLE_BACKOFF_MAX_LIMIT );
+	case APPPW_CFG_STEP_PROVIDER: {
+		LDAPURLDesc *lud;
+		struct berval url;
+
+		/* the chain overlay follows it as a referral */
+		if ( ldap_url_parse( c->argv[1], &lud ) != LDAP_URL_SUCCESS ) {
+			return apppw_cf_fail( c, "\"%s\" is not an LDAP URL "
+				"(ldap://host:port/ or ldaps://...)", c->argv[1] );
+		}
+		ldap_free_urldesc( lud );
+		apppw_defaults( ai, APPPW_CFG_STEP_PROVIDER );
+		ber_str2bv( c->argv[1], 0, 1, &url );
+		ber_bvarray_add( &ai->step_provider, &url );
+		return 0;
+	}
 	case APPPW_CFG_SCOPE:
 		return apppw_cf_scope_add( c, ai );
 	}
@@ -854,9 +887,19 @@ apppw_free_added_mods( Modifications **list, Modifications *ours, int nmods )
 	}
 }
 
-/* Marks the overlay's own writes, which the write rules let through: they
- * run on the client's connection, whose session may be an app password's. */
-static char apppw_internal_op;
+/* The overlay's own writes (last use, TOTP step) carry this callback,
+ * which the write rules let through (they run on the client's connection,
+ * whose session may be an app password's) and which keeps their result:
+ * when a write is chained to another server, the result that counts is the
+ * one the chain overlay puts in the reply it forwarded. */
+static int
+apppw_internal_result( Operation *op, SlapReply *rs )
+{
+	if ( rs->sr_type == REP_RESULT ) {
+		*(int *)op->o_callback->sc_private = rs->sr_err;
+	}
+	return LDAP_SUCCESS;
+}
 
 static int
 apppw_is_internal( Operation *op )
@@ -864,28 +907,48 @@ apppw_is_internal( Operation *op )
 	slap_callback *sc;
 
 	for ( sc = op->o_callback; sc; sc = sc->sc_next ) {
-		if ( sc->sc_private == &apppw_internal_op ) {
+		if ( sc->sc_response == apppw_internal_result ) {
 			return 1;
 		}
 	}
 	return 0;
 }
 
+/* Whether this server sends the write of ad elsewhere instead of making
+ * it: a consumer (a single-provider shadow) sends every write to its
+ * provider; with apppw-totp-step-provider, any server sends the TOTP step
+ * to the designated one. A multi-provider is a shadow too in slapd's
+ * flags, but it writes its own database. */
+static int
+apppw_forwards( Operation *op, apppw_info *ai, AttributeDescription *ad )
+{
+	return SLAP_SINGLE_SHADOW( op->o_bd ) ||
+		( ad == ad_totp_last && ai->step_provider );
+}
+
 /* Writes the overlay makes itself (last use, TOTP step), as the rootdn
- * through the whole overlay stack, so that syncprov replicates them. On a
- * consumer they go through the frontend with the Relax control, so that
- * an updateref and the chain overlay can forward them to the provider;
- * this is how slapd's lastbind and slapo-otp do it. */
+ * through the whole overlay stack, so that syncprov and accesslog
+ * replicate them. When the write is made elsewhere (apppw_forwards) it
+ * goes through the frontend with the Relax control, so that a referral
+ * (the consumer's updateref, or apppw_chk_referrals) and the chain overlay
+ * forward it; this is how slapd's lastbind and slapo-otp do it. An
+ * assertion, when given, is checked by the server that writes, in the
+ * write's transaction: sent along as the control. text: the result's. */
 static int
 apppw_internal_modify( Operation *op, slap_overinst *on, struct berval *ndn,
-	Modifications *mods, int nmods, const char **text )
+	Modifications *mods, int nmods, const char *assertion, const char **text )
 {
+	apppw_info *ai = on->on_bi.bi_private;
 	Operation op2 = *op;
 	Opheader oh = *op->o_hdr;
 	SlapReply rs2 = { REP_RESULT };
-	slap_callback cb = { .sc_response = slap_null_cb,
-		.sc_private = &apppw_internal_op };
-	LDAPControl relax, *ctrls[2] = { &relax, NULL };
+	int result = LDAP_OTHER;
+	slap_callback cb = { .sc_response = apppw_internal_result,
+		.sc_private = &result };
+	LDAPControl relax, assert, *ctrls[3] = { &relax, NULL, NULL };
+	BerElementBuffer berbuf;
+	BerElement *ber = (BerElement *)&berbuf;
+	Filter *f = NULL;
 
 	op2.o_hdr = &oh;
 	op2.o_tag = LDAP_REQ_MODIFY;
@@ -897,24 +960,49 @@ apppw_internal_modify( Operation *op, slap_overinst *on, struct berval *ndn,
 	op2.o_req_dn = *ndn;
 	op2.o_req_ndn = *ndn;
 	op2.o_opid = -1;
+	BER_BVZERO( &assert.ldctl_value );
 
-	if ( SLAP_SHADOW( op->o_bd ) ) {
+	if ( apppw_forwards( op, ai, mods[nmods - 1].sml_desc ) ) {
 		op2.o_bd = frontendDB;
 		op2.o_relax = SLAP_CONTROL_CRITICAL;
 		relax.ldctl_oid = LDAP_CONTROL_RELAX;
 		BER_BVZERO( &relax.ldctl_value );
 		relax.ldctl_iscritical = 1;
+		if ( assertion ) {
+			ber_init2( ber, NULL, LBER_USE_DER );
+			if ( ldap_pvt_put_filter( ber, assertion ) < 0 ||
+					ber_flatten2( ber, &assert.ldctl_value, 0 ) < 0 ) {
+				ber_free_buf( ber );
+				return LDAP_OTHER;
+			}
+			assert.ldctl_oid = LDAP_CONTROL_ASSERT;
+			assert.ldctl_iscritical = 1;
+			ctrls[1] = &assert;
+		}
 		op2.o_ctrls = ctrls;
 	} else {
+		if ( assertion ) {
+			if ( !( f = str2filter_x( op, assertion ) ) ) {
+				return LDAP_OTHER;
+			}
+			op2.o_assertion = f;
+			op2.o_assert = SLAP_CONTROL_CRITICAL;
+		}
 		op2.o_bd->bd_info = (BackendInfo *)on->on_info;
 	}
 	op2.o_bd->be_modify( &op2, &rs2 );
 	op->o_bd->bd_info = (BackendInfo *)on;
 	apppw_free_added_mods( &op2.orm_modlist, mods, nmods );
+	if ( f ) {
+		filter_free_x( op, f, 1 );
+	}
+	if ( !BER_BVISNULL( &assert.ldctl_value ) ) {
+		ber_free_buf( ber );
+	}
 	if ( text ) {
 		*text = rs2.sr_text;
 	}
-	return rs2.sr_err;
+	return result;
 }
 
 /* Append a copy of v to *vals. ber_bvarray_add copies the berval it is
@@ -1088,8 +1176,8 @@ apppw_throttle_policy_of( apppw_info *ai, apppw_throttle_policy *p )
 
 /* Whether the credentials end with a TOTP code, and whether it is right:
  * the code's step must be newer than the last accepted one. On success the
- * step is planned to be written by value, so that of two binds racing with
- * one code only one can win. */
+ * step is planned to be written only over an older one, so that of two
+ * binds racing with one code only one can win. */
 static void
 apppw_check_code( Operation *op, apppw_info *ai, Entry *e, apppw_bind_state *bs )
 {
@@ -1158,10 +1246,6 @@ apppw_check_code( Operation *op, apppw_info *ai, Entry *e, apppw_bind_state *bs 
 	}
 	bs->code_counts = 1;
 	bs->code_ok = 1;
-	if ( a_last && a_last->a_numvals ) {
-		apppw_bvarray_add_copy( &bs->old_values, &a_last->a_vals[0],
-			op->o_tmpmemctx );
-	}
 	if ( !apppw_laststep_format( (time_t)step * ai->totp_step, bs->new_value,
 			sizeof(bs->new_value) ) ) {
 		bs->write_ad = ad_totp_last;
@@ -1221,31 +1305,48 @@ apppw_check_password( Operation *op, apppw_info *ai, Entry *e,
 	bs->password_ok = a && !slap_passwd_check( op, e, a, &pw, &text );
 }
 
-/* How a write by value fails when another write got there first: the old
- * value is gone, or a single value is already there. */
+/* How a write fails when another write got there first: the old value is
+ * gone, a single value is already there, or (the TOTP step) a step as new
+ * or newer is recorded. */
 static int
 apppw_lost_race( int rc )
 {
 	return rc == LDAP_NO_SUCH_ATTRIBUTE || rc == LDAP_TYPE_OR_VALUE_EXISTS ||
-		rc == LDAP_CONSTRAINT_VIOLATION;
+		rc == LDAP_CONSTRAINT_VIOLATION || rc == LDAP_ASSERTION_FAILED;
 }
 
-/* Replace old by new, by value: fails if another write got there first. */
+/* Record the bind's state. The TOTP step replaces the stored one only if
+ * that is older, as the server that writes it sees it in the write's
+ * transaction (the assertion): of two binds racing with one code only one
+ * succeeds, and a step recorded meanwhile by replication from another
+ * provider makes the write fail only if it is as new or newer, which a
+ * comparison with the value this bind read would not tell. The last use of
+ * an app password replaces its old values by value: fails if another
+ * write got there first. */
 static int
 apppw_write_state( Operation *op, slap_overinst *on, struct berval *ndn,
 	apppw_bind_state *bs )
 {
 	struct berval newv[2] = { BER_BVNULL, BER_BVNULL };
 	Modifications mods[2];
+	char assertion[sizeof("(!(>=))") + sizeof(APPPW_AT_TOTP_LAST) +
+		sizeof(bs->new_value)];
 
 	ber_str2bv( bs->new_value, 0, 0, &newv[0] );
+	if ( bs->write_ad == ad_totp_last ) {
+		snprintf( assertion, sizeof(assertion), "(!(%s>=%s))",
+			APPPW_AT_TOTP_LAST, bs->new_value );
+		apppw_mod_init( &mods[0], bs->write_ad, LDAP_MOD_REPLACE, newv, NULL );
+		return apppw_internal_modify( op, on, ndn, &mods[0], 1, assertion,
+			NULL );
+	}
 	apppw_mod_init( &mods[1], bs->write_ad, LDAP_MOD_ADD, newv, NULL );
 	if ( !bs->old_values ) {
-		return apppw_internal_modify( op, on, ndn, &mods[1], 1, NULL );
+		return apppw_internal_modify( op, on, ndn, &mods[1], 1, NULL, NULL );
 	}
 	apppw_mod_init( &mods[0], bs->write_ad, LDAP_MOD_DELETE, bs->old_values,
 		&mods[1] );
-	return apppw_internal_modify( op, on, ndn, &mods[0], 2, NULL );
+	return apppw_internal_modify( op, on, ndn, &mods[0], 2, NULL, NULL );
 }
 
 /* Show a bind that apppw answers itself to the overlays configured below
@@ -1309,11 +1410,29 @@ apppw_accept( Operation *op, apppw_bind_state *bs )
 	return LDAP_SUCCESS;
 }
 
+/* Where a write of ad that failed was to be made, for the log: the
+ * administrator's next step differs on a consumer, on a provider that
+ * records TOTP steps elsewhere, and on one that writes them itself. */
+static const char *
+apppw_forward_hint( Operation *op, apppw_info *ai, AttributeDescription *ad )
+{
+	if ( ad == ad_totp_last && ai->step_provider ) {
+		return "; this server records TOTP steps on the server "
+			"apppw-totp-step-provider names, through the chain overlay";
+	}
+	if ( SLAP_SINGLE_SHADOW( op->o_bd ) ) {
+		return "; a consumer forwards it with updateref and the chain "
+			"overlay";
+	}
+	return "";
+}
+
 /* An app password that checked. */
 static int
 apppw_bind_app( Operation *op, SlapReply *rs, slap_overinst *on,
 	apppw_bind_state *bs )
 {
+	apppw_info *ai = on->on_bi.bi_private;
 	int rc = apppw_walk_below( op, rs, on );
 
 	if ( apppw_answered_below( rc ) ) {
@@ -1328,8 +1447,7 @@ apppw_bind_app( Operation *op, SlapReply *rs, slap_overinst *on,
 		Debug( LDAP_DEBUG_STATS, "%s apppw: BIND dn=\"%s\" cannot record "
 			"the last use of app password id=%s (%s)%s\n",
 			op->o_log_prefix, bs->dn.bv_val, bs->rec.id,
-			ldap_err2string( rc ), SLAP_SHADOW( op->o_bd ) ?
-			"; a consumer forwards it with updateref and the chain overlay" : "" );
+			ldap_err2string( rc ), apppw_forward_hint( op, ai, ad_last_used ) );
 	}
 	Debug( LDAP_DEBUG_STATS, "%s apppw: BIND dn=\"%s\" app password id=%s "
 		"label=\"%s\" peer=%s\n",
@@ -1431,10 +1549,11 @@ apppw_bind_code( Operation *op, SlapReply *rs, slap_overinst *on,
 	if ( rc != LDAP_SUCCESS ) {
 		Debug( LDAP_DEBUG_STATS, "%s apppw: BIND dn=\"%s\" refused: %s "
 			"(%s)%s\n", op->o_log_prefix, bs->dn.bv_val,
-			apppw_lost_race( rc ) ? "the TOTP code was used by a concurrent "
-				"bind" : "cannot record the TOTP step",
-			ldap_err2string( rc ), SLAP_SHADOW( op->o_bd ) ? "; a consumer "
-				"forwards it with updateref and the chain overlay" : "" );
+			apppw_lost_race( rc ) ? "a concurrent bind recorded this "
+				"TOTP step or a later one" :
+				"cannot record the TOTP step",
+			ldap_err2string( rc ), apppw_lost_race( rc ) ? "" :
+				apppw_forward_hint( op, ai, ad_totp_last ) );
 		return apppw_refuse( op, rs );
 	}
 	Debug( LDAP_DEBUG_STATS, "%s apppw: BIND dn=\"%s\" password and TOTP "
@@ -2212,6 +2331,33 @@ apppw_op_modrdn( Operation *op, SlapReply *rs )
 	return apppw_refuse_write( op, rs, "MODRDN", text );
 }
 
+/* The overlay's own TOTP step write, with apppw-totp-step-provider: the
+ * frontend asks here whether to refer it, on a provider as on a consumer,
+ * and the referral is sent from here, so that the chain overlay follows it
+ * to the designated provider; that server checks the write's assertion
+ * against the step it holds, so every step is recorded in one place, in
+ * order. The chained result reaches the write's callback; LDAP_REFERRAL
+ * stops the frontend from writing here as well. */
+static int
+apppw_refer_step( Operation *op, SlapReply *rs, slap_overinst *on )
+{
+	apppw_info *ai = on->on_bi.bi_private;
+	BerVarray refs;
+
+	if ( op->o_tag != LDAP_REQ_MODIFY || !ai->step_provider ||
+			op->orm_modlist->sml_desc != ad_totp_last ) {
+		return SLAP_CB_CONTINUE;
+	}
+	refs = referral_rewrite( ai->step_provider, NULL, &op->o_req_dn,
+		LDAP_SCOPE_DEFAULT );
+	rs->sr_ref = refs ? refs : ai->step_provider;
+	rs->sr_err = LDAP_REFERRAL;
+	send_ldap_result( op, rs );
+	ber_bvarray_free( refs );
+	rs->sr_ref = NULL;
+	return LDAP_REFERRAL;
+}
+
 /* On a consumer, slapd's frontend answers a client's write with a
  * referral without calling the database: none of the hooks above sees it,
  * and a chain overlay may follow the referral to the provider, where the
@@ -2229,7 +2375,10 @@ apppw_chk_referrals( Operation *op, SlapReply *rs )
 	Attribute *a;
 	int touches = 0;
 
-	if ( !SLAP_SHADOW( op->o_bd ) || be_isupdate( op ) ) {
+	if ( apppw_is_internal( op ) ) {
+		return apppw_refer_step( op, rs, on );
+	}
+	if ( !SLAP_SINGLE_SHADOW( op->o_bd ) || be_isupdate( op ) ) {
 		return SLAP_CB_CONTINUE;
 	}
 	switch ( op->o_tag ) {
@@ -2388,7 +2537,8 @@ apppw_op_extended( Operation *op, SlapReply *rs )
 	/* through the overlay's own write checks, like any other value */
 	ber_str2bv( buf, len, 0, &value[0] );
 	apppw_mod_init( &mod, ad_password, LDAP_MOD_ADD, value, NULL );
-	rc = apppw_internal_modify( op, on, &op->o_req_ndn, &mod, 1, &rs->sr_text );
+	rc = apppw_internal_modify( op, on, &op->o_req_ndn, &mod, 1, NULL,
+		&rs->sr_text );
 	if ( rc != LDAP_SUCCESS ) {
 		goto done;
 	}
@@ -2679,6 +2829,7 @@ apppw_db_destroy( BackendDB *be, ConfigReply *cr )
 		apppw_scope_free( sc );
 	}
 	apppw_defaults( ai, APPPW_CFG_KEY_FILE );
+	apppw_defaults( ai, APPPW_CFG_STEP_PROVIDER );
 	ch_free( ai );
 	on->on_bi.bi_private = NULL;
 	if ( --apppw_instances == 0 ) {
