@@ -2053,6 +2053,382 @@ apppw_stale_last_used( Entry *e, apppw_idset *keep )
 	return stale;
 }
 
+/* ---- replicated changes of the overlay's own state ---------------------- */
+
+/* Providers record TOTP steps and last uses concurrently, and replication
+ * may bring a change made before, or from a view older than, what this
+ * server holds: applied as it comes, it would lower a step (reopening the
+ * codes in between) or an app password's last use, and with two providers
+ * each could keep the other's older value for good. So, as FreeIPA's
+ * ipa-otp-counter does, a replicated change of apppwTOTPLastStep or
+ * apppwLastUsed is merged with the entry: the step never goes back, each
+ * app password keeps its latest last use, and a deletion (a revocation,
+ * an administrator's reset) is applied. When the local value won, a
+ * provider writes it back, anew, so that it replicates to the servers that
+ * took the lower one. The replicated modify's changes of those
+ * attributes are taken out of its list, and the merged ones put in their
+ * place; its caller frees the list, with what was taken out put back at
+ * its end when the modify is done (if the backend is not called, as when
+ * syncrepl finds the change too old, only they leak). */
+typedef struct apppw_merge {
+	Modifications *removed;		/* taken out of the replicated list */
+	struct berval restore_step;	/* the local step that won */
+	BerVarray restore_used;		/* local last uses that won */
+	slap_overinst *on;
+} apppw_merge;
+
+typedef struct apppw_restore {
+	BackendDB *be;
+	slap_overinst *on;
+	struct berval ndn;
+	struct berval step;
+	BerVarray used;
+} apppw_restore;
+
+/* Writes back, on a fresh operation of its own (the replicated one's CSN
+ * is the remote server's), the local state that won a merge. Each write
+ * is conditional or idempotent: it never lowers what a bind recorded in
+ * between. */
+static void *
+apppw_restore_run( void *ctx, void *arg )
+{
+	apppw_restore *r = arg;
+	Connection conn = { 0 };
+	OperationBuffer opbuf;
+	Operation *op;
+	BackendDB be = *r->be;
+	Modifications mods[2], *next = NULL;
+	struct berval stepv[2] = { r->step, BER_BVNULL };
+	char assertion[sizeof("(=)") + sizeof(APPPW_AT_TOTP_LAST) +
+		APPPW_LASTSTEP_MAX_LEN];
+	int n = 0, rc;
+
+	connection_fake_init2( &conn, &opbuf, ctx, 0 );
+	op = &opbuf.ob_op;
+	be.bd_info = (BackendInfo *)r->on;
+	op->o_bd = &be;
+	op->o_time = slap_get_time();
+	if ( r->used ) {
+		apppw_mod_init( &mods[1], ad_last_used, SLAP_MOD_SOFTADD, r->used, NULL );
+		next = &mods[1];
+		n++;
+	}
+	if ( !BER_BVISNULL( &r->step ) ) {
+		apppw_mod_init( &mods[0], ad_totp_last, LDAP_MOD_REPLACE, stepv, next );
+		next = &mods[0];
+		n++;
+		snprintf( assertion, sizeof(assertion), "(%s=%s)", APPPW_AT_TOTP_LAST,
+			r->step.bv_val );
+	}
+	rc = apppw_internal_modify( op, r->on, &r->ndn, next, n,
+		BER_BVISNULL( &r->step ) ? NULL : assertion, NULL );
+	Debug( LDAP_DEBUG_STATS, "%s apppw: MOD dn=\"%s\" a replicated change "
+		"would have lowered%s%s; the local value is written back (%s)\n",
+		op->o_log_prefix, r->ndn.bv_val,
+		BER_BVISNULL( &r->step ) ? "" : " apppwTOTPLastStep",
+		r->used ? " apppwLastUsed" : "", ldap_err2string( rc ) );
+	ch_free( r->ndn.bv_val );
+	ch_free( r->step.bv_val );
+	ber_bvarray_free( r->used );
+	ch_free( r );
+	return NULL;
+}
+
+/* The time of a last-use value, and its id; an unreadable value is its
+ * own id, of time 0, so that it is kept or deleted as replicated. */
+static time_t
+apppw_used_time( struct berval *v, char id[APPPW_LASTUSED_LEN + 1] )
+{
+	time_t t;
+
+	if ( apppw_lastused_parse( v->bv_val, v->bv_len, id, &t ) ) {
+		snprintf( id, APPPW_LASTUSED_LEN + 1, "%.*s",
+			(int)v->bv_len, v->bv_val );
+		return 0;
+	}
+	return t;
+}
+
+static int
+apppw_bvarray_has( BerVarray vals, struct berval *v )
+{
+	int i;
+
+	for ( i = 0; vals && !BER_BVISNULL( &vals[i] ); i++ ) {
+		if ( bvmatch( &vals[i], v ) ) {
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/* Whether another value of v's id in a or b is later than v (or, equal,
+ * comes first in a): v is then not the one to keep. */
+static int
+apppw_used_beaten( struct berval *v, BerVarray a, BerVarray b )
+{
+	char id[APPPW_LASTUSED_LEN + 1], oid[APPPW_LASTUSED_LEN + 1];
+	time_t t = apppw_used_time( v, id ), ot;
+	BerVarray sets[2] = { a, b };
+	int s, i;
+
+	for ( s = 0; s < 2; s++ ) {
+		for ( i = 0; sets[s] && !BER_BVISNULL( &sets[s][i] ); i++ ) {
+			if ( &sets[s][i] == v || bvmatch( &sets[s][i], v ) ) {
+				continue;
+			}
+			ot = apppw_used_time( &sets[s][i], oid );
+			if ( !strcmp( id, oid ) && ot > t ) {
+				return 1;
+			}
+		}
+	}
+	return 0;
+}
+
+/* The values a replicated list of changes leaves of one attribute that
+ * held vals here, simulated: what slapd would store. */
+static BerVarray
+apppw_apply_mods( Operation *op, Modifications *ml, AttributeDescription *ad,
+	BerVarray vals )
+{
+	BerVarray out = NULL, next;
+	Modifications *m;
+	int i;
+
+	for ( i = 0; vals && !BER_BVISNULL( &vals[i] ); i++ ) {
+		apppw_bvarray_add_copy( &out, &vals[i], op->o_tmpmemctx );
+	}
+	for ( m = ml; m; m = m->sml_next ) {
+		if ( m->sml_desc != ad ) {
+			continue;
+		}
+		next = NULL;
+		switch ( m->sml_op ) {
+		case LDAP_MOD_DELETE:
+		case SLAP_MOD_SOFTDEL:
+			for ( i = 0; m->sml_values && out && !BER_BVISNULL( &out[i] ); i++ ) {
+				if ( !apppw_bvarray_has( m->sml_values, &out[i] ) ) {
+					apppw_bvarray_add_copy( &next, &out[i], op->o_tmpmemctx );
+				}
+			}
+			break;
+		case LDAP_MOD_ADD:
+		case SLAP_MOD_SOFTADD:
+			for ( i = 0; out && !BER_BVISNULL( &out[i] ); i++ ) {
+				apppw_bvarray_add_copy( &next, &out[i], op->o_tmpmemctx );
+			}
+			/* fall through */
+		case LDAP_MOD_REPLACE:
+			for ( i = 0; m->sml_values && !BER_BVISNULL( &m->sml_values[i] ); i++ ) {
+				if ( !apppw_bvarray_has( next, &m->sml_values[i] ) ) {
+					apppw_bvarray_add_copy( &next, &m->sml_values[i],
+						op->o_tmpmemctx );
+				}
+			}
+			break;
+		default:
+			continue;
+		}
+		ber_bvarray_free_x( out, op->o_tmpmemctx );
+		out = next;
+	}
+	return out;
+}
+
+/* Append a modification of ours to the list being built: allocated as
+ * the list's caller frees it. */
+static Modifications **
+apppw_merge_add( Operation *op, Modifications **tail,
+	AttributeDescription *ad, short mop, BerVarray tmpvals )
+{
+	Modifications *m = ch_calloc( 1, sizeof(*m) );
+	BerVarray vals = NULL;
+	int i;
+
+	for ( i = 0; tmpvals && !BER_BVISNULL( &tmpvals[i] ); i++ ) {
+		apppw_bvarray_add_copy( &vals, &tmpvals[i], NULL );
+	}
+	ber_bvarray_free_x( tmpvals, op->o_tmpmemctx );
+	apppw_mod_init( m, ad, mop, vals, NULL );
+	/* syncrepl's delta-MPR turns SLAP_MOD_INTERNAL ones into deletes */
+	m->sml_flags = 0;
+	*tail = m;
+	return &m->sml_next;
+}
+
+static int
+apppw_merge_done( Operation *op, SlapReply *rs )
+{
+	slap_callback *sc = op->o_callback;
+	apppw_merge *mg = sc->sc_private;
+	Modifications **tail;
+	apppw_restore *r;
+
+	if ( rs->sr_type != REP_RESULT ) {
+		return SLAP_CB_CONTINUE;
+	}
+	for ( tail = &op->orm_modlist; *tail; tail = &(*tail)->sml_next )
+		;
+	*tail = mg->removed;
+
+	if ( rs->sr_err == LDAP_SUCCESS && !SLAP_SINGLE_SHADOW( op->o_bd ) &&
+			( !BER_BVISNULL( &mg->restore_step ) || mg->restore_used ) ) {
+		r = ch_calloc( 1, sizeof(*r) );
+		r->be = op->o_bd->bd_self;
+		r->on = mg->on;
+		ber_dupbv( &r->ndn, &op->o_req_ndn );
+		r->step = mg->restore_step;
+		r->used = mg->restore_used;
+		BER_BVZERO( &mg->restore_step );
+		mg->restore_used = NULL;
+		ldap_pvt_thread_pool_submit( &connection_pool, apppw_restore_run, r );
+	}
+	ch_free( mg->restore_step.bv_val );
+	ber_bvarray_free( mg->restore_used );
+	op->o_callback = sc->sc_next;
+	op->o_tmpfree( sc, op->o_tmpmemctx );
+	return SLAP_CB_CONTINUE;
+}
+
+/* The step a replicated change leaves, merged with the local one: the
+ * later wins; a deletion is applied. Appends the change to make, if any,
+ * and notes a local step that won. */
+static Modifications **
+apppw_merge_step( Operation *op, Entry *e, apppw_merge *mg,
+	Modifications **tail )
+{
+	Attribute *a = attr_find( e->e_attrs, ad_totp_last );
+	BerVarray local = a ? a->a_vals : NULL, after;
+	time_t tl, ta;
+
+	after = apppw_apply_mods( op, op->orm_modlist, ad_totp_last, local );
+	if ( local && after &&
+			!apppw_laststep_parse( local[0].bv_val, local[0].bv_len, &tl ) &&
+			!apppw_laststep_parse( after[0].bv_val, after[0].bv_len, &ta ) &&
+			ta <= tl ) {
+		if ( ta < tl ) {
+			ber_dupbv( &mg->restore_step, &local[0] );
+		}
+		ber_bvarray_free_x( after, op->o_tmpmemctx );
+		return tail;
+	}
+	if ( !after ) {
+		return local ? apppw_merge_add( op, tail, ad_totp_last,
+			LDAP_MOD_DELETE, NULL ) : tail;
+	}
+	return apppw_merge_add( op, tail, ad_totp_last, LDAP_MOD_REPLACE, after );
+}
+
+/* Last uses: of the values the change leaves, each app password keeps its
+ * latest, from here or from the change; one the change deleted is gone. */
+static Modifications **
+apppw_merge_used( Operation *op, Entry *e, apppw_merge *mg,
+	Modifications **tail )
+{
+	Attribute *a = attr_find( e->e_attrs, ad_last_used );
+	BerVarray local = a ? a->a_vals : NULL, after, keep = NULL, del = NULL,
+		add = NULL;
+	char id[APPPW_LASTUSED_LEN + 1];
+	int i;
+
+	after = apppw_apply_mods( op, op->orm_modlist, ad_last_used, local );
+	for ( i = 0; after && !BER_BVISNULL( &after[i] ); i++ ) {
+		if ( !apppw_used_beaten( &after[i], after, local ) ) {
+			apppw_bvarray_add_copy( &keep, &after[i], op->o_tmpmemctx );
+			continue;
+		}
+		/* beaten by a local value of its id, which is kept */
+		for ( int j = 0; local && !BER_BVISNULL( &local[j] ); j++ ) {
+			char lid[APPPW_LASTUSED_LEN + 1];
+
+			apppw_used_time( &after[i], id );
+			apppw_used_time( &local[j], lid );
+			if ( !strcmp( id, lid ) &&
+					!apppw_used_beaten( &local[j], after, local ) &&
+					!apppw_bvarray_has( keep, &local[j] ) ) {
+				apppw_bvarray_add_copy( &keep, &local[j], op->o_tmpmemctx );
+				if ( !apppw_bvarray_has( mg->restore_used, &local[j] ) ) {
+					apppw_bvarray_add_copy( &mg->restore_used, &local[j], NULL );
+				}
+			}
+		}
+	}
+	ber_bvarray_free_x( after, op->o_tmpmemctx );
+	for ( i = 0; local && !BER_BVISNULL( &local[i] ); i++ ) {
+		if ( !apppw_bvarray_has( keep, &local[i] ) ) {
+			apppw_bvarray_add_copy( &del, &local[i], op->o_tmpmemctx );
+		}
+	}
+	for ( i = 0; keep && !BER_BVISNULL( &keep[i] ); i++ ) {
+		if ( !apppw_bvarray_has( local, &keep[i] ) ) {
+			apppw_bvarray_add_copy( &add, &keep[i], op->o_tmpmemctx );
+		}
+	}
+	ber_bvarray_free_x( keep, op->o_tmpmemctx );
+	if ( del ) {
+		tail = apppw_merge_add( op, tail, ad_last_used, SLAP_MOD_SOFTDEL, del );
+	}
+	if ( add ) {
+		tail = apppw_merge_add( op, tail, ad_last_used, SLAP_MOD_SOFTADD, add );
+	}
+	return tail;
+}
+
+static int
+apppw_merge_replicated( Operation *op, slap_overinst *on )
+{
+	Modifications *m, **tail, **removed, *merged = NULL, **mt = &merged;
+	apppw_merge *mg;
+	slap_callback *sc;
+	Entry *e;
+	int step = 0, used = 0;
+
+	for ( m = op->orm_modlist; m; m = m->sml_next ) {
+		step |= m->sml_desc == ad_totp_last;
+		used |= m->sml_desc == ad_last_used;
+	}
+	if ( !step && !used ) {
+		return SLAP_CB_CONTINUE;
+	}
+	op->o_bd->bd_info = (BackendInfo *)on->on_info;
+	if ( be_entry_get_rw( op, &op->o_req_ndn, NULL, NULL, 0, &e ) != LDAP_SUCCESS ) {
+		op->o_bd->bd_info = (BackendInfo *)on;
+		return SLAP_CB_CONTINUE;
+	}
+	sc = op->o_tmpcalloc( 1, sizeof(*sc) + sizeof(*mg), op->o_tmpmemctx );
+	mg = (apppw_merge *)( sc + 1 );
+	mg->on = on;
+	/* computed from the whole list, before it changes */
+	if ( step ) {
+		mt = apppw_merge_step( op, e, mg, mt );
+	}
+	if ( used ) {
+		mt = apppw_merge_used( op, e, mg, mt );
+	}
+	removed = &mg->removed;
+	for ( tail = &op->orm_modlist; *tail; ) {
+		m = *tail;
+		if ( m->sml_desc == ad_totp_last || m->sml_desc == ad_last_used ) {
+			*tail = m->sml_next;
+			m->sml_next = NULL;
+			*removed = m;
+			removed = &m->sml_next;
+		} else {
+			tail = &m->sml_next;
+		}
+	}
+	*tail = merged;
+	be_entry_release_r( op, e );
+	op->o_bd->bd_info = (BackendInfo *)on;
+
+	sc->sc_response = apppw_merge_done;
+	sc->sc_private = mg;
+	sc->sc_next = op->o_callback;
+	op->o_callback = sc;
+	return SLAP_CB_CONTINUE;
+}
+
 static int
 apppw_op_modify( Operation *op, SlapReply *rs )
 {
@@ -2066,11 +2442,12 @@ apppw_op_modify( Operation *op, SlapReply *rs )
 	int mfa = -1, rc = SLAP_CB_CONTINUE;
 	const char *text = NULL;
 
-	/* a consumer stores what its provider checked and replicates: a
-	 * record that expired in transit, or a count, scope or key that this
-	 * server configures otherwise, must not stop replication */
+	/* a replica stores what the server that wrote it checked: a record
+	 * that expired in transit, or a count, scope or key that this server
+	 * configures otherwise, must not stop replication; only the state
+	 * binds record is merged with this server's */
 	if ( be_shadow_update( op ) ) {
-		return SLAP_CB_CONTINUE;
+		return apppw_merge_replicated( op, on );
 	}
 	for ( m = op->orm_modlist; m; tail = &m->sml_next, m = m->sml_next ) {
 		int has_values = m->sml_values && !BER_BVISNULL( &m->sml_values[0] ),
