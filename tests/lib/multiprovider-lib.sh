@@ -12,14 +12,16 @@ MP_PID_a= MP_PID_b= MP_PID_c=
 A_URI= B_URI= C_URI=
 trap 'mp_stop_all; cleanup' EXIT
 
-# mp_conf NAME SID PEER_URI APPPW_DIRECTIVES: the slapd.conf of a provider
-# (SID 1, 2) or of the consumer (SID 0, PEER_URI its provider). The
+# mp_conf NAME SID PEER_URI APPPW_DIRECTIVES [CHAIN_URI]: the slapd.conf
+# of a provider (SID 1, 2) or of the consumer (SID 0, PEER_URI its
+# provider, which its chain overlay forwards writes to); a provider with
+# CHAIN_URI has a chain overlay too, for apppw-totp-step-provider. The
 # overlays' order matters: apppw first, so that it runs below accesslog,
 # which serialises every write to the database, the replicated ones
 # included, and apppw's merge of a replicated change of its own
 # attributes with the entry it reads cannot race a bind's write.
 mp_conf() {
-	local name=$1 sid=$2 peer=$3 directives=$4 dir global repl
+	local name=$1 sid=$2 peer=$3 directives=$4 chain=${5:-} dir global repl
 	dir=$(eval echo "\$MP_DIR_$name")
 	mkdir -p "$dir/accesslog"
 	global="moduleload syncprov
@@ -29,14 +31,15 @@ moduleload accesslog"
 	binddn=\"$ADMIN_DN\" credentials=$ADMIN_PW
 	logbase=\"cn=accesslog\" syncdata=accesslog
 	logfilter=\"(&(objectClass=auditWriteObject)(reqResult=0))\""
-	if [ "$sid" = 0 ]; then
-		global="$global
+	[ "$sid" = 0 ] && chain=$peer
+	[ -n "$chain" ] && global="$global
 moduleload back_ldap
 overlay chain
-chain-uri $peer
+chain-uri $chain
 chain-idassert-bind bindmethod=simple binddn=\"$ADMIN_DN\"
 	credentials=$ADMIN_PW mode=self
 chain-return-error TRUE"
+	if [ "$sid" = 0 ]; then
 		repl="$repl
 updateref $peer"
 	else
@@ -72,6 +75,7 @@ logpurge 1+00:00 1+00:00" "$global" |
 }
 
 # mp_start [APPPW_DIRECTIVES_A [APPPW_DIRECTIVES_B [APPPW_DIRECTIVES_C]]]:
+# ("@A" in a directive stands for A's URI; B then chains to A)
 # configure A, B and C, load the base data into A and a copy of A's
 # database (entryUUIDs, CSNs and contextCSN included) into B and C, as a
 # deployment seeds its servers, and start all three
@@ -82,9 +86,11 @@ mp_start() {
 	A_URI="ldap://127.0.0.1:$pa" B_URI="ldap://127.0.0.1:$pb"
 	C_URI="ldap://127.0.0.1:$pc"
 	mkdir -p "$MP_DIR_a" "$MP_DIR_b" "$MP_DIR_c"
-	mp_conf a 1 "$B_URI" "${1:-}" >"$MP_DIR_a/slapd.conf"
-	mp_conf b 2 "$A_URI" "${2:-}" >"$MP_DIR_b/slapd.conf"
-	mp_conf c 0 "$A_URI" "${3:-}" >"$MP_DIR_c/slapd.conf"
+	local da=${1:-} db=${2:-} dc=${3:-} chain=
+	case $db in *@A*) chain=$A_URI ;; esac
+	mp_conf a 1 "$B_URI" "${da//@A/$A_URI}" >"$MP_DIR_a/slapd.conf"
+	mp_conf b 2 "$A_URI" "${db//@A/$A_URI}" "$chain" >"$MP_DIR_b/slapd.conf"
+	mp_conf c 0 "$A_URI" "${dc//@A/$A_URI}" >"$MP_DIR_c/slapd.conf"
 	for n in $MP_NAMES; do
 		slaptest -Q -u -f "$(eval echo "\$MP_DIR_$n")/slapd.conf" ||
 			bail_out "slaptest refused $n's configuration"
