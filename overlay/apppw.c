@@ -926,6 +926,32 @@ apppw_forwards( Operation *op, apppw_info *ai, AttributeDescription *ad )
 		( ad == ad_totp_last && ai->step_provider );
 }
 
+/* The normalized values of the overlay's own changes, as slapd gives a
+ * client's (slap_mods_check): a value added without them to an attribute
+ * stored with them, or the other way round, fails an assertion of
+ * attr_merge, and replication brings them. n < 0: free those of -n
+ * changes. */
+static void
+apppw_mods_normalize( Modifications *mods, int n, void *ctx )
+{
+	int i;
+
+	for ( i = 0; i < ( n < 0 ? -n : n ); i++ ) {
+		Modifications *m = &mods[i];
+
+		if ( n < 0 ) {
+			if ( m->sml_nvalues && m->sml_nvalues != m->sml_values ) {
+				ber_bvarray_free_x( m->sml_nvalues, ctx );
+			}
+			m->sml_nvalues = NULL;
+		} else if ( m->sml_values && !m->sml_nvalues &&
+				attr_normalize( m->sml_desc, m->sml_values,
+					&m->sml_nvalues, ctx ) != LDAP_SUCCESS ) {
+			m->sml_nvalues = NULL;
+		}
+	}
+}
+
 /* Writes the overlay makes itself (last use, TOTP step), as the rootdn
  * through the whole overlay stack, so that syncprov and accesslog
  * replicate them. When the write is made elsewhere (apppw_forwards) it
@@ -961,6 +987,7 @@ apppw_internal_modify( Operation *op, slap_overinst *on, struct berval *ndn,
 	op2.o_req_ndn = *ndn;
 	op2.o_opid = -1;
 	BER_BVZERO( &assert.ldctl_value );
+	apppw_mods_normalize( mods, nmods, op->o_tmpmemctx );
 
 	if ( apppw_forwards( op, ai, mods[nmods - 1].sml_desc ) ) {
 		op2.o_bd = frontendDB;
@@ -993,6 +1020,7 @@ apppw_internal_modify( Operation *op, slap_overinst *on, struct berval *ndn,
 	op2.o_bd->be_modify( &op2, &rs2 );
 	op->o_bd->bd_info = (BackendInfo *)on;
 	apppw_free_added_mods( &op2.orm_modlist, mods, nmods );
+	apppw_mods_normalize( mods, -nmods, op->o_tmpmemctx );
 	if ( f ) {
 		filter_free_x( op, f, 1 );
 	}
@@ -1058,12 +1086,25 @@ typedef struct apppw_bind_state {
 	struct berval dn, ndn;		/* the entry's */
 	AttributeDescription *write_ad;	/* NULL: nothing to write */
 	BerVarray old_values;		/* deleted by value; NULL if none */
+	int replace_all;		/* stored unnormalized: replaced whole */
+	BerVarray others;		/* then, the values of other app passwords */
 	char new_value[32];
 } apppw_bind_state;
 
 _Static_assert( sizeof(((apppw_bind_state *)0)->new_value) > APPPW_LASTUSED_LEN &&
 	sizeof(((apppw_bind_state *)0)->new_value) > APPPW_LASTSTEP_MAX_LEN,
 	"new_value holds an apppwLastUsed and an apppwTOTPLastStep value" );
+
+/* Whether an attribute was stored without normalized values (by this
+ * overlay's writes before it gave them): a value added with them would
+ * fail attr_merge's assertion, so the attribute is replaced whole. */
+static int
+apppw_attr_unnormalized( Attribute *a )
+{
+	return a && a->a_numvals && a->a_nvals == a->a_vals &&
+		a->a_desc->ad_type->sat_equality &&
+		a->a_desc->ad_type->sat_equality->smr_normalize;
+}
 
 /* Decide whether last use must be written: at most once per precision. */
 static void
@@ -1075,11 +1116,15 @@ apppw_plan_last_use( Operation *op, apppw_info *ai, Entry *e,
 	time_t then;
 	unsigned i;
 
+	bs->replace_all = apppw_attr_unnormalized( a );
 	for ( i = 0; a && i < a->a_numvals; i++ ) {
 		struct berval *v = &a->a_vals[i];
 
 		if ( apppw_lastused_parse( v->bv_val, v->bv_len, id, &then ) ||
 				strcmp( id, bs->rec.id ) ) {
+			if ( bs->replace_all ) {
+				apppw_bvarray_add_copy( &bs->others, v, op->o_tmpmemctx );
+			}
 			continue;
 		}
 		if ( op->o_time >= then &&
@@ -1339,6 +1384,12 @@ apppw_write_state( Operation *op, slap_overinst *on, struct berval *ndn,
 		apppw_mod_init( &mods[0], bs->write_ad, LDAP_MOD_REPLACE, newv, NULL );
 		return apppw_internal_modify( op, on, ndn, &mods[0], 1, assertion,
 			NULL );
+	}
+	if ( bs->replace_all ) {
+		apppw_bvarray_add_copy( &bs->others, &newv[0], op->o_tmpmemctx );
+		apppw_mod_init( &mods[0], bs->write_ad, LDAP_MOD_REPLACE, bs->others,
+			NULL );
+		return apppw_internal_modify( op, on, ndn, &mods[0], 1, NULL, NULL );
 	}
 	apppw_mod_init( &mods[1], bs->write_ad, LDAP_MOD_ADD, newv, NULL );
 	if ( !bs->old_values ) {
@@ -1614,6 +1665,7 @@ apppw_op_bind( Operation *op, SlapReply *rs )
 	}
 
 	ber_bvarray_free_x( bs.old_values, op->o_tmpmemctx );
+	ber_bvarray_free_x( bs.others, op->o_tmpmemctx );
 	op->o_tmpfree( bs.dn.bv_val, op->o_tmpmemctx );
 	op->o_tmpfree( bs.ndn.bv_val, op->o_tmpmemctx );
 	return rc;
@@ -2251,6 +2303,7 @@ apppw_merge_add( Operation *op, Modifications **tail,
 	}
 	ber_bvarray_free_x( tmpvals, op->o_tmpmemctx );
 	apppw_mod_init( m, ad, mop, vals, NULL );
+	apppw_mods_normalize( m, 1, NULL );
 	/* syncrepl's delta-MPR turns SLAP_MOD_INTERNAL ones into deletes */
 	m->sml_flags = 0;
 	*tail = m;
@@ -2292,31 +2345,61 @@ apppw_merge_done( Operation *op, SlapReply *rs )
 }
 
 /* The step a replicated change leaves, merged with the local one: the
- * later wins; a deletion is applied. Appends the change to make, if any,
- * and notes a local step that won. */
+ * later wins (a single-valued attribute may come as a replace, or as a
+ * delete of the old value and an add of the new, which here may leave two:
+ * the later counts); a deletion is applied. Appends the change to make,
+ * if any, and notes a local step that won over one the change brought. */
 static Modifications **
 apppw_merge_step( Operation *op, Entry *e, apppw_merge *mg,
 	Modifications **tail )
 {
 	Attribute *a = attr_find( e->e_attrs, ad_totp_last );
-	BerVarray local = a ? a->a_vals : NULL, after;
-	time_t tl, ta;
+	BerVarray local = a ? a->a_vals : NULL, after, latest;
+	Modifications *m;
+	time_t tl = -1, ta = -1, t;
+	int i, brought_lower = 0;
 
+	if ( local && apppw_laststep_parse( local[0].bv_val, local[0].bv_len, &tl ) ) {
+		tl = -1;
+	}
 	after = apppw_apply_mods( op, op->orm_modlist, ad_totp_last, local );
-	if ( local && after &&
-			!apppw_laststep_parse( local[0].bv_val, local[0].bv_len, &tl ) &&
-			!apppw_laststep_parse( after[0].bv_val, after[0].bv_len, &ta ) &&
-			ta <= tl ) {
-		if ( ta < tl ) {
+	if ( !after ) {
+		return local ? apppw_merge_add( op, tail, ad_totp_last,
+			LDAP_MOD_DELETE, NULL ) : tail;
+	}
+	for ( i = 0, latest = &after[0]; !BER_BVISNULL( &after[i] ); i++ ) {
+		if ( !apppw_laststep_parse( after[i].bv_val, after[i].bv_len, &t ) &&
+				t > ta ) {
+			ta = t;
+			latest = &after[i];
+		}
+	}
+	if ( local && ta <= tl ) {
+		for ( m = op->orm_modlist; m; m = m->sml_next ) {
+			for ( i = 0; m->sml_desc == ad_totp_last &&
+					m->sml_op != LDAP_MOD_DELETE && m->sml_op != SLAP_MOD_SOFTDEL &&
+					m->sml_values && !BER_BVISNULL( &m->sml_values[i] ); i++ ) {
+				brought_lower |= !apppw_laststep_parse( m->sml_values[i].bv_val,
+					m->sml_values[i].bv_len, &t ) && t < tl;
+			}
+		}
+		if ( brought_lower ) {
 			ber_dupbv( &mg->restore_step, &local[0] );
 		}
 		ber_bvarray_free_x( after, op->o_tmpmemctx );
 		return tail;
 	}
-	if ( !after ) {
-		return local ? apppw_merge_add( op, tail, ad_totp_last,
-			LDAP_MOD_DELETE, NULL ) : tail;
+	if ( latest != &after[0] ) {
+		struct berval tmp = after[0];
+
+		after[0] = *latest;
+		*latest = tmp;
 	}
+	/* one value: the later */
+	for ( i = 1; !BER_BVISNULL( &after[i] ); i++ ) {
+		op->o_tmpfree( after[i].bv_val, op->o_tmpmemctx );
+	}
+	BER_BVZERO( &after[1] );
 	return apppw_merge_add( op, tail, ad_totp_last, LDAP_MOD_REPLACE, after );
 }
 
@@ -2329,8 +2412,8 @@ apppw_merge_used( Operation *op, Entry *e, apppw_merge *mg,
 	Attribute *a = attr_find( e->e_attrs, ad_last_used );
 	BerVarray local = a ? a->a_vals : NULL, after, keep = NULL, del = NULL,
 		add = NULL;
-	char id[APPPW_LASTUSED_LEN + 1];
-	int i;
+	char id[APPPW_LASTUSED_LEN + 1], lid[APPPW_LASTUSED_LEN + 1];
+	int i, j;
 
 	after = apppw_apply_mods( op, op->orm_modlist, ad_last_used, local );
 	for ( i = 0; after && !BER_BVISNULL( &after[i] ); i++ ) {
@@ -2339,9 +2422,7 @@ apppw_merge_used( Operation *op, Entry *e, apppw_merge *mg,
 			continue;
 		}
 		/* beaten by a local value of its id, which is kept */
-		for ( int j = 0; local && !BER_BVISNULL( &local[j] ); j++ ) {
-			char lid[APPPW_LASTUSED_LEN + 1];
-
+		for ( j = 0; local && !BER_BVISNULL( &local[j] ); j++ ) {
 			apppw_used_time( &after[i], id );
 			apppw_used_time( &local[j], lid );
 			if ( !strcmp( id, lid ) &&
@@ -2364,6 +2445,13 @@ apppw_merge_used( Operation *op, Entry *e, apppw_merge *mg,
 		if ( !apppw_bvarray_has( local, &keep[i] ) ) {
 			apppw_bvarray_add_copy( &add, &keep[i], op->o_tmpmemctx );
 		}
+	}
+	if ( apppw_attr_unnormalized( a ) && ( del || add ) ) {
+		ber_bvarray_free_x( del, op->o_tmpmemctx );
+		ber_bvarray_free_x( add, op->o_tmpmemctx );
+		return keep ? apppw_merge_add( op, tail, ad_last_used,
+			LDAP_MOD_REPLACE, keep ) : apppw_merge_add( op, tail,
+			ad_last_used, LDAP_MOD_DELETE, NULL );
 	}
 	ber_bvarray_free_x( keep, op->o_tmpmemctx );
 	if ( del ) {
@@ -2429,6 +2517,50 @@ apppw_merge_replicated( Operation *op, slap_overinst *on )
 	return SLAP_CB_CONTINUE;
 }
 
+/* A write of apppwLastUsed or apppwTOTPLastStep from elsewhere (a
+ * consumer's chain, an administrator with Relax) carries normalized
+ * values; where the entry holds the attribute without them (written by
+ * this overlay before it gave them), the attribute is first replaced by
+ * its own values, normalized, in the same modify: attr_merge would
+ * otherwise fail an assertion. */
+static void
+apppw_normalize_stored( Operation *op, slap_overinst *on )
+{
+	AttributeDescription *ads[2] = { ad_totp_last, ad_last_used };
+	Modifications *m;
+	Attribute *a;
+	Entry *e;
+	int i, touches = 0;
+
+	for ( m = op->orm_modlist; m; m = m->sml_next ) {
+		touches |= m->sml_desc == ad_totp_last || m->sml_desc == ad_last_used;
+	}
+	if ( !touches ) {
+		return;
+	}
+	op->o_bd->bd_info = (BackendInfo *)on->on_info;
+	if ( be_entry_get_rw( op, &op->o_req_ndn, NULL, NULL, 0, &e ) == LDAP_SUCCESS ) {
+		for ( i = 0; i < 2; i++ ) {
+			BerVarray vals = NULL;
+			unsigned j;
+
+			a = attr_find( e->e_attrs, ads[i] );
+			if ( !apppw_attr_unnormalized( a ) ) {
+				continue;
+			}
+			for ( j = 0; j < a->a_numvals; j++ ) {
+				apppw_bvarray_add_copy( &vals, &a->a_vals[j], NULL );
+			}
+			m = ch_calloc( 1, sizeof(*m) );
+			apppw_mod_init( m, ads[i], LDAP_MOD_REPLACE, vals, op->orm_modlist );
+			apppw_mods_normalize( m, 1, NULL );
+			op->orm_modlist = m;
+		}
+		be_entry_release_r( op, e );
+	}
+	op->o_bd->bd_info = (BackendInfo *)on;
+}
+
 static int
 apppw_op_modify( Operation *op, SlapReply *rs )
 {
@@ -2448,6 +2580,9 @@ apppw_op_modify( Operation *op, SlapReply *rs )
 	 * binds record is merged with this server's */
 	if ( be_shadow_update( op ) ) {
 		return apppw_merge_replicated( op, on );
+	}
+	if ( !apppw_is_internal( op ) ) {
+		apppw_normalize_stored( op, on );
 	}
 	for ( m = op->orm_modlist; m; tail = &m->sml_next, m = m->sml_next ) {
 		int has_values = m->sml_values && !BER_BVISNULL( &m->sml_values[0] ),

@@ -7,7 +7,8 @@
 . "$(dirname "$0")/lib/test-lib.sh"
 . "$TEST_ROOT/lib/multiprovider-lib.sh"
 
-mp_start
+# C records every use: its writes, chained to A, meet A's own
+mp_start "" "" "apppw-lastused-precision 0"
 
 # create_on NAME LABEL: an app password for alice, created with the tool
 # on that server as the administrator; prints it
@@ -34,6 +35,20 @@ test_expect_success 'created on A with ldapmodify: binds on B and C within 1 s' 
 	echo "$pw" >"$TEST_DIR/ldif.pw"
 	mp_wait_bind 0 b "$ALICE" "$pw"
 	mp_wait_bind 0 c "$ALICE" "$pw"
+'
+
+test_expect_success 'used on A, then on C, whose last use is chained to A: recorded there, A serving' '
+	pw=$(cat "$TEST_DIR/tool.pw")
+	expect_bind 0 "$ALICE" "$pw" "$A_URI"
+	mp_values a "$ALICE" apppwLastUsed | grep "^${pw:0:4} " >"$TEST_DIR/used.a"
+	test "$(wc -l <"$TEST_DIR/used.a")" = 1
+	sleep 1
+	expect_bind 0 "$ALICE" "$pw" "$C_URI"
+	mp_wait_same "$ALICE" apppwLastUsed
+	grep "^${pw:0:4} " "$TEST_DIR/mp.a" >"$TEST_DIR/used.now"
+	test "$(wc -l <"$TEST_DIR/used.now")" = 1
+	not cmp -s "$TEST_DIR/used.a" "$TEST_DIR/used.now"
+	expect_bind 0 "$ALICE" "$pw" "$A_URI"
 '
 
 test_expect_success 'revoked on B (the tool): refused on A and C within 1 s' '

@@ -77,40 +77,70 @@ changes() {
 		2>/dev/null | grep -c '^dn: ' || :
 }
 
-# pair_run name first second creds loadgen-args...: one loadgen per
-# provider, at once, on the same users (for -m totp: each on half of
-# them); the RESULT line in $RES/name adds both, with both servers' CPU
-# ticks; the changes made, per 1,000 binds, in $RES/name.writes
-pair_run() {
-	name=$1 first=$2 second=$3 creds=$4
-	shift 4
-	eval "port1=\$PORT_$first pid1=\$PID_$first port2=\$PORT_$second pid2=\$PID_$second"
-	c0=$(changes "$first")
-	t0=$(( $(cpu_ticks "$pid1") + $(cpu_ticks "$pid2") ))
+# settle server: wait (at most 20 s) until the changes in its accesslog
+# stop moving (replication is asynchronous); prints their count
+settle() {
+	c1=$(changes "$1") i=0
+	while [ $i -lt 40 ]; do
+		sleep 0.5
+		c2=$(changes "$1")
+		[ "$c2" = "$c1" ] && break
+		c1=$c2 i=$((i + 1))
+	done
+	echo "$c1"
+}
+
+# pair_load name first second creds out-suffix loadgen-args...: one
+# loadgen per provider, at once, on the same users (for -m totp: each on
+# half of them); their outputs in $WORK/name.{1,2}.out-suffix
+pair_load() {
+	name=$1 first=$2 second=$3 creds=$4 sfx=$5
+	shift 5
+	eval "port1=\$PORT_$first port2=\$PORT_$second"
 	half1= half2=
 	case " $* " in *" totp "*)
 		n=$((REPL_TOTP_USERS / 2))
 		half1="-s 0 -l $n" half2="-s $n -l $n" ;;
 	esac
 	"$BIN/loadgen" -L "$name" -H "ldap://127.0.0.1:$port1/" -f "$creds" \
-		-o "$RES/$name.lat" $LG_OPTS $half1 "$@" >"$WORK/$name.1.out" 2>&1 &
+		$LG_OPTS $half1 "$@" >"$WORK/$name.1.$sfx" 2>&1 &
 	lg=$!
 	"$BIN/loadgen" -L "$name" -H "ldap://127.0.0.1:$port2/" -f "$creds" \
-		-o "$RES/$name.lat" $LG_OPTS $half2 "$@" >"$WORK/$name.2.out" 2>&1 || RC=1
+		$LG_OPTS $half2 "$@" >"$WORK/$name.2.$sfx" 2>&1 || RC=1
 	wait "$lg" || RC=1
+	grep -h -v '^RESULT ' "$WORK/$name.1.$sfx" "$WORK/$name.2.$sfx" >&2 || :
+}
+
+# pair_run name first second creds loadgen-args...: a timed scenario on
+# both providers at once. A warm-up run first (each app password's first
+# use on each provider writes its last use), then, once replication has
+# settled, the measured one, whose RESULT line in $RES/name adds both
+# providers', with both servers' CPU ticks. The changes made by both
+# runs, per 1,000 binds of both, go to $RES/name.writes. With -m totp (a
+# burst: each user binds once) there is no warm-up run.
+pair_run() {
+	name=$1 first=$2 second=$3 creds=$4
+	shift 4
+	eval "pid1=\$PID_$first pid2=\$PID_$second"
+	c0=$(changes "$first")
+	warm_all=0
+	case " $* " in *" totp "*) ;; *)
+		pair_load "$name" "$first" "$second" "$creds" warm -w 0 -d "$WARMUP" "$@"
+		warm_all=$(cat "$WORK/$name.1.warm" "$WORK/$name.2.warm" |
+			sed -n 's/^RESULT .* all=\([0-9]*\).*/\1/p' | awk '{ s += $1 } END { print s + 0 }')
+		settle "$first" >/dev/null ;;
+	esac
+	t0=$(( $(cpu_ticks "$pid1") + $(cpu_ticks "$pid2") ))
+	case " $* " in
+	*" totp "*) pair_load "$name" "$first" "$second" "$creds" out -o "$RES/$name.lat" "$@" ;;
+	*) pair_load "$name" "$first" "$second" "$creds" out -o "$RES/$name.lat" \
+		-w 0.5 -d "$REPL_SECONDS" "$@" ;;
+	esac
 	t1=$(( $(cpu_ticks "$pid1") + $(cpu_ticks "$pid2") ))
-	# replication is asynchronous: wait (at most 10 s) until the count
-	# stops moving
-	c1=$(changes "$first") i=0
-	while [ $i -lt 20 ]; do
-		sleep 0.5
-		c2=$(changes "$first")
-		[ "$c2" = "$c1" ] && break
-		c1=$c2 i=$((i + 1))
-	done
-	grep -h -v '^RESULT ' "$WORK/$name.1.out" "$WORK/$name.2.out" >&2 || :
+	c1=$(settle "$first")
 	cat "$WORK/$name.1.out" "$WORK/$name.2.out" | sed -n 's/^RESULT //p' |
-	awk -v ticks=$((t1 - t0)) -v changes=$((c1 - c0)) -v wfile="$RES/$name.writes" '
+	awk -v ticks=$((t1 - t0)) -v changes=$((c1 - c0)) -v warm="$warm_all" \
+		-v wfile="$RES/$name.writes" '
 	{
 		for ( i = 1; i <= NF; i++ ) {
 			split( $i, kv, "=" ); v[kv[1]] += kv[2]
@@ -122,8 +152,9 @@ pair_run() {
 		if ( n != 2 ) exit 1
 		printf "binds=%d errors=%d seconds=%.3f rate=%.1f all=%d cpu_ticks=%d\n",
 			v["binds"], v["errors"], secs, v["rate"], v["all"], ticks
-		printf "%d %d %.1f\n", changes, v["all"],
-			( v["all"] > 0 ? changes * 1000 / v["all"] : 0 ) >wfile
+		all = v["all"] + warm
+		printf "%d %d %.1f\n", changes, all,
+			( all > 0 ? changes * 1000 / all : 0 ) >wfile
 	}' >>"$RES/$name" || RC=1
 }
 
@@ -151,8 +182,8 @@ replication_scenarios() {
 	fi
 	wants ra && mpr_pair R S "" "" "$DATA/k1.ldif"
 	sync
-	wants ra && pair_run ra R S "$DATA/k1.creds" -m plain -w "$WARMUP" -d "$REPL_SECONDS"
-	wants rc && pair_run rc P Q "$DATA/k1.creds" -m apppw -w "$WARMUP" -d "$REPL_SECONDS"
+	wants ra && pair_run ra R S "$DATA/k1.creds" -m plain
+	wants rc && pair_run rc P Q "$DATA/k1.creds" -m apppw
 	wants rd && pair_run rd P Q "$DATA/rtotp-renamed.creds" -m totp -S $STEP -D $DIGITS
 	stop_servers
 	PIDS=$others
