@@ -2117,7 +2117,8 @@ apppw_stale_last_used( Entry *e, apppw_idset *keep )
  * app password keeps its latest last use, and a deletion (a revocation,
  * an administrator's reset) is applied. When the local value won, a
  * provider writes it back, anew, so that it replicates to the servers that
- * took the lower one. The replicated modify's changes of those
+ * took the lower one. A bind's own last-use write is merged the same way
+ * (without the write-back). The replicated modify's changes of those
  * attributes are taken out of its list, and the merged ones put in their
  * place; its caller frees the list, with what was taken out put back at
  * its end when the modify is done (if the backend is not called, as when
@@ -2318,14 +2319,12 @@ apppw_merge_done( Operation *op, SlapReply *rs )
 	Modifications **tail;
 	apppw_restore *r;
 
-	if ( rs->sr_type != REP_RESULT ) {
-		return SLAP_CB_CONTINUE;
-	}
 	for ( tail = &op->orm_modlist; *tail; tail = &(*tail)->sml_next )
 		;
 	*tail = mg->removed;
 
-	if ( rs->sr_err == LDAP_SUCCESS && !SLAP_SINGLE_SHADOW( op->o_bd ) &&
+	if ( rs->sr_err == LDAP_SUCCESS && be_shadow_update( op ) &&
+			!SLAP_SINGLE_SHADOW( op->o_bd ) &&
 			( !BER_BVISNULL( &mg->restore_step ) || mg->restore_used ) ) {
 		r = ch_calloc( 1, sizeof(*r) );
 		r->be = op->o_bd->bd_self;
@@ -2510,7 +2509,8 @@ apppw_merge_replicated( Operation *op, slap_overinst *on )
 	be_entry_release_r( op, e );
 	op->o_bd->bd_info = (BackendInfo *)on;
 
-	sc->sc_response = apppw_merge_done;
+	/* at cleanup: accesslog, above, logs the merged list in its response */
+	sc->sc_cleanup = apppw_merge_done;
 	sc->sc_private = mg;
 	sc->sc_next = op->o_callback;
 	op->o_callback = sc;
@@ -2581,7 +2581,17 @@ apppw_op_modify( Operation *op, SlapReply *rs )
 	if ( be_shadow_update( op ) ) {
 		return apppw_merge_replicated( op, on );
 	}
-	if ( !apppw_is_internal( op ) ) {
+	/* a bind's own last-use write, planned from the entry it read, merged
+	 * with what was stored since (a use replicated from another provider,
+	 * which would otherwise stay as a second value of the id) */
+	if ( apppw_is_internal( op ) ) {
+		for ( m = op->orm_modlist; m && m->sml_desc != ad_last_used;
+				m = m->sml_next )
+			;
+		if ( m ) {
+			return apppw_merge_replicated( op, on );
+		}
+	} else {
 		apppw_normalize_stored( op, on );
 	}
 	for ( m = op->orm_modlist; m; tail = &m->sml_next, m = m->sml_next ) {
