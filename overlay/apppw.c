@@ -144,6 +144,7 @@ typedef struct apppw_info {
 	apppw_scope *scopes;
 	int totp_max_failures;
 	unsigned long totp_backoff_max;
+	BerVarray step_provider;	/* where TOTP steps are recorded, if not here */
 } apppw_info;
 
 #define APPPW_DEFAULT_MAX_COUNT		40
@@ -486,6 +487,7 @@ enum {
 	APPPW_CFG_MAX_FAILURES,
 	APPPW_CFG_BACKOFF_MAX,
 	APPPW_CFG_MAX_IDLE,
+	APPPW_CFG_STEP_PROVIDER,
 	APPPW_CFG_SCOPE			/* last: the only one without a default */
 };
 
@@ -563,9 +565,15 @@ static ConfigTable apppw_cfg[] = {
 	  NULL, { 0 } },
 	{ "apppw-max-idle", "duration", 2, 2, 0,
 	  ARG_MAGIC|APPPW_CFG_MAX_IDLE, apppw_cf_gen,
-	  APPPW_CFG_AT( 14, "olcApppwMaxIdle",
+	  APPPW_CFG_AT( 15, "olcApppwMaxIdle",
 		"App passwords not used for this long are refused; 0: no limit",
 		APPPW_STRING ),
+	  NULL, { 0 } },
+	{ "apppw-totp-step-provider", "URL", 2, 2, 0,
+	  ARG_MAGIC|APPPW_CFG_STEP_PROVIDER, apppw_cf_gen,
+	  APPPW_CFG_AT( 14, "olcApppwTOTPStepProvider",
+		"The provider that records every TOTP step, through the chain "
+		"overlay; none: this server records them", APPPW_STRING ),
 	  NULL, { 0 } },
 	{ "apppw-scope", "name> <address/prefix|URL> <...", 3, 0, 0,
 	  ARG_MAGIC|APPPW_CFG_SCOPE, apppw_cf_gen,
@@ -586,7 +594,7 @@ static ConfigOCs apppw_ocs[] = {
 	  "olcApppwTOTPWindow $ olcApppwTOTPMaxFailures $ "
 	  "olcApppwTOTPBackoffMax $ olcApppwLastUsedPrecision $ "
 	  "olcApppwRevokeOnPasswordChange $ olcApppwKeyFile $ "
-	  "olcApppwScope ) )",
+	  "olcApppwTOTPStepProvider $ olcApppwScope ) )",
 	  Cft_Overlay, apppw_cfg, NULL, NULL, NULL, NULL, NULL },
 	{ NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL }
 };
@@ -610,6 +618,10 @@ apppw_defaults( apppw_info *ai, int type )
 		break;
 	case APPPW_CFG_BACKOFF_MAX:
 		ai->totp_backoff_max = APPPW_THROTTLE_DEFAULT_BACKOFF_MAX;
+		break;
+	case APPPW_CFG_STEP_PROVIDER:
+		ber_bvarray_free( ai->step_provider );
+		ai->step_provider = NULL;
 		break;
 	case APPPW_CFG_KEY_FILE:
 		ch_free( ai->key_file );
@@ -799,6 +811,12 @@ apppw_cf_gen( ConfigArgs *c )
 			return 0;
 		case APPPW_CFG_BACKOFF_MAX:
 			return apppw_cf_emit_duration( c, ai->totp_backoff_max );
+		case APPPW_CFG_STEP_PROVIDER:
+			if ( !ai->step_provider ) {
+				return 1;
+			}
+			value_add_one( &c->rvalue_vals, &ai->step_provider[0] );
+			return 0;
 		case APPPW_CFG_SCOPE:
 			/* X-ORDERED values are emitted with their index, as other
 			 * overlays do: without it, slaptest's conversion stores
@@ -889,6 +907,21 @@ apppw_cf_gen( ConfigArgs *c )
 	case APPPW_CFG_BACKOFF_MAX:
 		return apppw_cf_duration( c, &ai->totp_backoff_max,
 			APPPW_THROTTLE_BACKOFF_MAX_MIN, APPPW_THROTTLE_BACKOFF_MAX_LIMIT );
+	case APPPW_CFG_STEP_PROVIDER: {
+		LDAPURLDesc *lud;
+		struct berval url;
+
+		/* the chain overlay follows it as a referral */
+		if ( ldap_url_parse( c->argv[1], &lud ) != LDAP_URL_SUCCESS ) {
+			return apppw_cf_fail( c, "\"%s\" is not an LDAP URL "
+				"(ldap://host:port/ or ldaps://...)", c->argv[1] );
+		}
+		ldap_free_urldesc( lud );
+		apppw_defaults( ai, APPPW_CFG_STEP_PROVIDER );
+		ber_str2bv( c->argv[1], 0, 1, &url );
+		ber_bvarray_add( &ai->step_provider, &url );
+		return 0;
+	}
 	case APPPW_CFG_SCOPE:
 		return apppw_cf_scope_add( c, ai );
 	}
@@ -985,9 +1018,19 @@ apppw_free_added_mods( Modifications **list, Modifications *ours, int nmods )
 	}
 }
 
-/* Marks the overlay's own writes, which the write rules let through: they
- * run on the client's connection, whose session may be an app password's. */
-static char apppw_internal_op;
+/* The overlay's own writes (last use, TOTP step) carry this callback,
+ * which the write rules let through (they run on the client's connection,
+ * whose session may be an app password's) and which keeps their result:
+ * when a write is chained to another server, the result that counts is the
+ * one the chain overlay puts in the reply it forwarded. */
+static int
+apppw_internal_result( Operation *op, SlapReply *rs )
+{
+	if ( rs->sr_type == REP_RESULT ) {
+		*(int *)op->o_callback->sc_private = rs->sr_err;
+	}
+	return LDAP_SUCCESS;
+}
 
 static int
 apppw_is_internal( Operation *op )
@@ -995,55 +1038,74 @@ apppw_is_internal( Operation *op )
 	slap_callback *sc;
 
 	for ( sc = op->o_callback; sc; sc = sc->sc_next ) {
-		if ( sc->sc_private == &apppw_internal_op ) {
+		if ( sc->sc_response == apppw_internal_result ) {
 			return 1;
 		}
 	}
 	return 0;
 }
 
-/* Writes the overlay makes itself (last use, TOTP step), as the rootdn
- * through the whole overlay stack, so that syncprov replicates them. On a
- * consumer they go through the frontend with the Relax control, so that
- * an updateref and the chain overlay can forward them to the provider;
- * this is how slapd's lastbind and slapo-otp do it. */
-/* Normalised values for the first n of mods, as slap_mods_check() makes
- * them for a client's modify: the backend keeps an attribute's values
- * either all with a normalised copy or all without, and asserts it, so a
- * value written here without one, beside one an administrator or a
- * replica wrote with one, would stop slapd. */
+/* Whether this server sends the write of ad elsewhere instead of making
+ * it: a consumer (a single-provider shadow) sends every write to its
+ * provider; with apppw-totp-step-provider, any server sends the TOTP step
+ * to the designated one. A multi-provider is a shadow too in slapd's
+ * flags, but it writes its own database. */
+static int
+apppw_forwards( Operation *op, apppw_info *ai, AttributeDescription *ad )
+{
+	return SLAP_SINGLE_SHADOW( op->o_bd ) ||
+		( ad == ad_totp_last && ai->step_provider );
+}
+
+/* The normalized values of the overlay's own changes, as slapd gives a
+ * client's (slap_mods_check): a value added without them to an attribute
+ * stored with them, or the other way round, fails an assertion of
+ * attr_merge, and replication brings them. n < 0: free those of -n
+ * changes. */
 static void
 apppw_mods_normalize( Modifications *mods, int n, void *ctx )
 {
-	for ( ; n-- > 0 && mods; mods = mods->sml_next ) {
-		if ( mods->sml_values && !mods->sml_nvalues ) {
-			attr_normalize( mods->sml_desc, mods->sml_values,
-				&mods->sml_nvalues, ctx );
+	int i;
+
+	for ( i = 0; i < ( n < 0 ? -n : n ); i++ ) {
+		Modifications *m = &mods[i];
+
+		if ( n < 0 ) {
+			if ( m->sml_nvalues && m->sml_nvalues != m->sml_values ) {
+				ber_bvarray_free_x( m->sml_nvalues, ctx );
+			}
+			m->sml_nvalues = NULL;
+		} else if ( m->sml_values && !m->sml_nvalues &&
+				attr_normalize( m->sml_desc, m->sml_values,
+					&m->sml_nvalues, ctx ) != LDAP_SUCCESS ) {
+			m->sml_nvalues = NULL;
 		}
 	}
 }
 
-static void
-apppw_mods_normalize_free( Modifications *mods, int n, void *ctx )
-{
-	for ( ; n-- > 0 && mods; mods = mods->sml_next ) {
-		if ( mods->sml_nvalues ) {
-			ber_bvarray_free_x( mods->sml_nvalues, ctx );
-			mods->sml_nvalues = NULL;
-		}
-	}
-}
-
+/* Writes the overlay makes itself (last use, TOTP step), as the rootdn
+ * through the whole overlay stack, so that syncprov and accesslog
+ * replicate them. When the write is made elsewhere (apppw_forwards) it
+ * goes through the frontend with the Relax control, so that a referral
+ * (the consumer's updateref, or apppw_chk_referrals) and the chain overlay
+ * forward it; this is how slapd's lastbind and slapo-otp do it. An
+ * assertion, when given, is checked by the server that writes, in the
+ * write's transaction: sent along as the control. text: the result's. */
 static int
 apppw_internal_modify( Operation *op, slap_overinst *on, struct berval *ndn,
-	Modifications *mods, int nmods, const char **text )
+	Modifications *mods, int nmods, const char *assertion, const char **text )
 {
+	apppw_info *ai = on->on_bi.bi_private;
 	Operation op2 = *op;
 	Opheader oh = *op->o_hdr;
 	SlapReply rs2 = { REP_RESULT };
-	slap_callback cb = { .sc_response = slap_null_cb,
-		.sc_private = &apppw_internal_op };
-	LDAPControl relax, *ctrls[2] = { &relax, NULL };
+	int result = LDAP_OTHER;
+	slap_callback cb = { .sc_response = apppw_internal_result,
+		.sc_private = &result };
+	LDAPControl relax, assert, *ctrls[3] = { &relax, NULL, NULL };
+	BerElementBuffer berbuf;
+	BerElement *ber = (BerElement *)&berbuf;
+	Filter *f = NULL;
 
 	op2.o_hdr = &oh;
 	op2.o_tag = LDAP_REQ_MODIFY;
@@ -1055,26 +1117,51 @@ apppw_internal_modify( Operation *op, slap_overinst *on, struct berval *ndn,
 	op2.o_req_dn = *ndn;
 	op2.o_req_ndn = *ndn;
 	op2.o_opid = -1;
-
+	BER_BVZERO( &assert.ldctl_value );
 	apppw_mods_normalize( mods, nmods, op->o_tmpmemctx );
-	if ( SLAP_SHADOW( op->o_bd ) ) {
+
+	if ( apppw_forwards( op, ai, mods[nmods - 1].sml_desc ) ) {
 		op2.o_bd = frontendDB;
 		op2.o_relax = SLAP_CONTROL_CRITICAL;
 		relax.ldctl_oid = LDAP_CONTROL_RELAX;
 		BER_BVZERO( &relax.ldctl_value );
 		relax.ldctl_iscritical = 1;
+		if ( assertion ) {
+			ber_init2( ber, NULL, LBER_USE_DER );
+			if ( ldap_pvt_put_filter( ber, assertion ) < 0 ||
+					ber_flatten2( ber, &assert.ldctl_value, 0 ) < 0 ) {
+				ber_free_buf( ber );
+				return LDAP_OTHER;
+			}
+			assert.ldctl_oid = LDAP_CONTROL_ASSERT;
+			assert.ldctl_iscritical = 1;
+			ctrls[1] = &assert;
+		}
 		op2.o_ctrls = ctrls;
 	} else {
+		if ( assertion ) {
+			if ( !( f = str2filter_x( op, assertion ) ) ) {
+				return LDAP_OTHER;
+			}
+			op2.o_assertion = f;
+			op2.o_assert = SLAP_CONTROL_CRITICAL;
+		}
 		op2.o_bd->bd_info = (BackendInfo *)on->on_info;
 	}
 	op2.o_bd->be_modify( &op2, &rs2 );
 	op->o_bd->bd_info = (BackendInfo *)on;
 	apppw_free_added_mods( &op2.orm_modlist, mods, nmods );
-	apppw_mods_normalize_free( mods, nmods, op->o_tmpmemctx );
+	apppw_mods_normalize( mods, -nmods, op->o_tmpmemctx );
+	if ( f ) {
+		filter_free_x( op, f, 1 );
+	}
+	if ( !BER_BVISNULL( &assert.ldctl_value ) ) {
+		ber_free_buf( ber );
+	}
 	if ( text ) {
 		*text = rs2.sr_text;
 	}
-	return rs2.sr_err;
+	return result;
 }
 
 /* Append a copy of v to *vals. ber_bvarray_add copies the berval it is
@@ -1131,6 +1218,8 @@ typedef struct apppw_bind_state {
 	struct berval service;		/* named by the bind DN; empty: none */
 	AttributeDescription *write_ad;	/* NULL: nothing to write */
 	BerVarray old_values;		/* deleted by value; NULL if none */
+	int replace_all;		/* stored unnormalized: replaced whole */
+	BerVarray others;		/* then, the values of other app passwords */
 	char new_value[APPPW_LASTUSED_MAX_LEN + 1];
 } apppw_bind_state;
 
@@ -1169,6 +1258,17 @@ apppw_last_use( Entry *e, const char *id )
 	return latest;
 }
 
+/* Whether an attribute was stored without normalized values (by this
+ * overlay's writes before it gave them): a value added with them would
+ * fail attr_merge's assertion, so the attribute is replaced whole. */
+static int
+apppw_attr_unnormalized( Attribute *a )
+{
+	return a && a->a_numvals && a->a_nvals == a->a_vals &&
+		a->a_desc->ad_type->sat_equality &&
+		a->a_desc->ad_type->sat_equality->smr_normalize;
+}
+
 /* Decide whether last use must be written: at most once per
  * apppw_lastused_interval(), with the client's address. Only time decides:
  * a use from another address within the interval is not written, so that
@@ -1183,11 +1283,15 @@ apppw_plan_last_use( Operation *op, apppw_info *ai, Entry *e,
 	apppw_lastuse u;
 	unsigned i;
 
+	bs->replace_all = apppw_attr_unnormalized( a );
 	for ( i = 0; a && i < a->a_numvals; i++ ) {
 		struct berval *v = &a->a_vals[i];
 
 		if ( apppw_lastused_parse( v->bv_val, v->bv_len, &u ) ||
 				strcmp( u.id, bs->rec.id ) ) {
+			if ( bs->replace_all ) {
+				apppw_bvarray_add_copy( &bs->others, v, op->o_tmpmemctx );
+			}
 			continue;
 		}
 		if ( op->o_time >= u.when && (unsigned long)( op->o_time - u.when ) <
@@ -1295,8 +1399,8 @@ apppw_throttle_policy_of( apppw_info *ai, apppw_throttle_policy *p )
 
 /* Whether the credentials end with a TOTP code, and whether it is right:
  * the code's step must be newer than the last accepted one. On success the
- * step is planned to be written by value, so that of two binds racing with
- * one code only one can win. */
+ * step is planned to be written only over an older one, so that of two
+ * binds racing with one code only one can win. */
 static void
 apppw_check_code( Operation *op, apppw_info *ai, Entry *e, apppw_bind_state *bs )
 {
@@ -1365,10 +1469,6 @@ apppw_check_code( Operation *op, apppw_info *ai, Entry *e, apppw_bind_state *bs 
 	}
 	bs->code_counts = 1;
 	bs->code_ok = 1;
-	if ( a_last && a_last->a_numvals ) {
-		apppw_bvarray_add_copy( &bs->old_values, &a_last->a_vals[0],
-			op->o_tmpmemctx );
-	}
 	if ( !apppw_laststep_format( (time_t)step * ai->totp_step, bs->new_value,
 			sizeof(bs->new_value) ) ) {
 		bs->write_ad = ad_totp_last;
@@ -1433,31 +1533,54 @@ apppw_check_password( Operation *op, apppw_info *ai, Entry *e,
 	bs->password_ok = a && !slap_passwd_check( op, e, a, &pw, &text );
 }
 
-/* How a write by value fails when another write got there first: the old
- * value is gone, or a single value is already there. */
+/* How a write fails when another write got there first: the old value is
+ * gone, a single value is already there, or (the TOTP step) a step as new
+ * or newer is recorded. */
 static int
 apppw_lost_race( int rc )
 {
 	return rc == LDAP_NO_SUCH_ATTRIBUTE || rc == LDAP_TYPE_OR_VALUE_EXISTS ||
-		rc == LDAP_CONSTRAINT_VIOLATION;
+		rc == LDAP_CONSTRAINT_VIOLATION || rc == LDAP_ASSERTION_FAILED;
 }
 
-/* Replace old by new, by value: fails if another write got there first. */
+/* Record the bind's state. The TOTP step replaces the stored one only if
+ * that is older, as the server that writes it sees it in the write's
+ * transaction (the assertion): of two binds racing with one code only one
+ * succeeds, and a step recorded meanwhile by replication from another
+ * provider makes the write fail only if it is as new or newer, which a
+ * comparison with the value this bind read would not tell. The last use of
+ * an app password replaces its old values by value: fails if another
+ * write got there first. */
 static int
 apppw_write_state( Operation *op, slap_overinst *on, struct berval *ndn,
 	apppw_bind_state *bs )
 {
 	struct berval newv[2] = { BER_BVNULL, BER_BVNULL };
 	Modifications mods[2];
+	char assertion[sizeof("(!(>=))") + sizeof(APPPW_AT_TOTP_LAST) +
+		sizeof(bs->new_value)];
 
 	ber_str2bv( bs->new_value, 0, 0, &newv[0] );
+	if ( bs->write_ad == ad_totp_last ) {
+		snprintf( assertion, sizeof(assertion), "(!(%s>=%s))",
+			APPPW_AT_TOTP_LAST, bs->new_value );
+		apppw_mod_init( &mods[0], bs->write_ad, LDAP_MOD_REPLACE, newv, NULL );
+		return apppw_internal_modify( op, on, ndn, &mods[0], 1, assertion,
+			NULL );
+	}
+	if ( bs->replace_all ) {
+		apppw_bvarray_add_copy( &bs->others, &newv[0], op->o_tmpmemctx );
+		apppw_mod_init( &mods[0], bs->write_ad, LDAP_MOD_REPLACE, bs->others,
+			NULL );
+		return apppw_internal_modify( op, on, ndn, &mods[0], 1, NULL, NULL );
+	}
 	apppw_mod_init( &mods[1], bs->write_ad, LDAP_MOD_ADD, newv, NULL );
 	if ( !bs->old_values ) {
-		return apppw_internal_modify( op, on, ndn, &mods[1], 1, NULL );
+		return apppw_internal_modify( op, on, ndn, &mods[1], 1, NULL, NULL );
 	}
 	apppw_mod_init( &mods[0], bs->write_ad, LDAP_MOD_DELETE, bs->old_values,
 		&mods[1] );
-	return apppw_internal_modify( op, on, ndn, &mods[0], 2, NULL );
+	return apppw_internal_modify( op, on, ndn, &mods[0], 2, NULL, NULL );
 }
 
 /* Show a bind that apppw answers itself to the overlays configured below
@@ -1521,11 +1644,29 @@ apppw_accept( Operation *op, apppw_bind_state *bs )
 	return LDAP_SUCCESS;
 }
 
+/* Where a write of ad that failed was to be made, for the log: the
+ * administrator's next step differs on a consumer, on a provider that
+ * records TOTP steps elsewhere, and on one that writes them itself. */
+static const char *
+apppw_forward_hint( Operation *op, apppw_info *ai, AttributeDescription *ad )
+{
+	if ( ad == ad_totp_last && ai->step_provider ) {
+		return "; this server records TOTP steps on the server "
+			"apppw-totp-step-provider names, through the chain overlay";
+	}
+	if ( SLAP_SINGLE_SHADOW( op->o_bd ) ) {
+		return "; a consumer forwards it with updateref and the chain "
+			"overlay";
+	}
+	return "";
+}
+
 /* An app password that checked. */
 static int
 apppw_bind_app( Operation *op, SlapReply *rs, slap_overinst *on,
 	apppw_bind_state *bs )
 {
+	apppw_info *ai = on->on_bi.bi_private;
 	int rc = apppw_walk_below( op, rs, on );
 
 	if ( apppw_answered_below( rc ) ) {
@@ -1540,8 +1681,7 @@ apppw_bind_app( Operation *op, SlapReply *rs, slap_overinst *on,
 		Debug( LDAP_DEBUG_STATS, "%s apppw: BIND dn=\"%s\" cannot record "
 			"the last use of app password id=%s (%s)%s\n",
 			op->o_log_prefix, bs->dn.bv_val, bs->rec.id,
-			ldap_err2string( rc ), SLAP_SHADOW( op->o_bd ) ?
-			"; a consumer forwards it with updateref and the chain overlay" : "" );
+			ldap_err2string( rc ), apppw_forward_hint( op, ai, ad_last_used ) );
 	}
 	Debug( LDAP_DEBUG_STATS, "%s apppw: BIND dn=\"%s\" app password id=%s "
 		"label=\"%s\" peer=%s%s%s\n",
@@ -1645,10 +1785,11 @@ apppw_bind_code( Operation *op, SlapReply *rs, slap_overinst *on,
 	if ( rc != LDAP_SUCCESS ) {
 		Debug( LDAP_DEBUG_STATS, "%s apppw: BIND dn=\"%s\" refused: %s "
 			"(%s)%s\n", op->o_log_prefix, bs->dn.bv_val,
-			apppw_lost_race( rc ) ? "the TOTP code was used by a concurrent "
-				"bind" : "cannot record the TOTP step",
-			ldap_err2string( rc ), SLAP_SHADOW( op->o_bd ) ? "; a consumer "
-				"forwards it with updateref and the chain overlay" : "" );
+			apppw_lost_race( rc ) ? "a concurrent bind recorded this "
+				"TOTP step or a later one" :
+				"cannot record the TOTP step",
+			ldap_err2string( rc ), apppw_lost_race( rc ) ? "" :
+				apppw_forward_hint( op, ai, ad_totp_last ) );
 		return apppw_refuse( op, rs );
 	}
 	Debug( LDAP_DEBUG_STATS, "%s apppw: BIND dn=\"%s\" password and TOTP "
@@ -1826,6 +1967,7 @@ apppw_op_bind( Operation *op, SlapReply *rs )
 	}
 
 	ber_bvarray_free_x( bs.old_values, op->o_tmpmemctx );
+	ber_bvarray_free_x( bs.others, op->o_tmpmemctx );
 	op->o_tmpfree( bs.dn.bv_val, op->o_tmpmemctx );
 	op->o_tmpfree( bs.ndn.bv_val, op->o_tmpmemctx );
 	if ( !BER_BVISNULL( &bs.service ) ) {
@@ -2294,6 +2436,463 @@ apppw_stale_last_used( Entry *e, apppw_idset *keep )
 	return stale;
 }
 
+/* ---- replicated changes of the overlay's own state ---------------------- */
+
+/* Providers record TOTP steps and last uses concurrently, and replication
+ * may bring a change made before, or from a view older than, what this
+ * server holds: applied as it comes, it would lower a step (reopening the
+ * codes in between) or an app password's last use, and with two providers
+ * each could keep the other's older value for good. So, as FreeIPA's
+ * ipa-otp-counter does, a replicated change of apppwTOTPLastStep or
+ * apppwLastUsed is merged with the entry: the step never goes back, each
+ * app password keeps its latest last use, and a deletion (a revocation,
+ * an administrator's reset) is applied. When the local value won, a
+ * provider writes it back, anew, so that it replicates to the servers that
+ * took the lower one. A bind's own last-use write is merged the same way
+ * (without the write-back). The replicated modify's changes of those
+ * attributes are taken out of its list, and the merged ones put in their
+ * place; its caller frees the list, with what was taken out put back at
+ * its end when the modify is done (if the backend is not called, as when
+ * syncrepl finds the change too old, only they leak). */
+typedef struct apppw_merge {
+	Modifications *removed;		/* taken out of the replicated list */
+	struct berval restore_step;	/* the local step that won */
+	BerVarray restore_used;		/* local last uses that won */
+	slap_overinst *on;
+} apppw_merge;
+
+typedef struct apppw_restore {
+	BackendDB *be;
+	slap_overinst *on;
+	struct berval ndn;
+	struct berval step;
+	BerVarray used;
+} apppw_restore;
+
+/* Writes back, on a fresh operation of its own (the replicated one's CSN
+ * is the remote server's), the local state that won a merge. Each write
+ * is conditional or idempotent: it never lowers what a bind recorded in
+ * between. */
+static void *
+apppw_restore_run( void *ctx, void *arg )
+{
+	apppw_restore *r = arg;
+	Connection conn = { 0 };
+	OperationBuffer opbuf;
+	Operation *op;
+	BackendDB be = *r->be;
+	Modifications mods[2], *next = NULL;
+	struct berval stepv[2] = { r->step, BER_BVNULL };
+	char assertion[sizeof("(=)") + sizeof(APPPW_AT_TOTP_LAST) +
+		APPPW_LASTSTEP_MAX_LEN];
+	int n = 0, rc;
+
+	connection_fake_init2( &conn, &opbuf, ctx, 0 );
+	op = &opbuf.ob_op;
+	be.bd_info = (BackendInfo *)r->on;
+	op->o_bd = &be;
+	op->o_time = slap_get_time();
+	if ( r->used ) {
+		apppw_mod_init( &mods[1], ad_last_used, SLAP_MOD_SOFTADD, r->used, NULL );
+		next = &mods[1];
+		n++;
+	}
+	if ( !BER_BVISNULL( &r->step ) ) {
+		apppw_mod_init( &mods[0], ad_totp_last, LDAP_MOD_REPLACE, stepv, next );
+		next = &mods[0];
+		n++;
+		snprintf( assertion, sizeof(assertion), "(%s=%s)", APPPW_AT_TOTP_LAST,
+			r->step.bv_val );
+	}
+	rc = apppw_internal_modify( op, r->on, &r->ndn, next, n,
+		BER_BVISNULL( &r->step ) ? NULL : assertion, NULL );
+	Debug( LDAP_DEBUG_STATS, "%s apppw: MOD dn=\"%s\" a replicated change "
+		"would have lowered%s%s; the local value is written back (%s)\n",
+		op->o_log_prefix, r->ndn.bv_val,
+		BER_BVISNULL( &r->step ) ? "" : " apppwTOTPLastStep",
+		r->used ? " apppwLastUsed" : "", ldap_err2string( rc ) );
+	ch_free( r->ndn.bv_val );
+	ch_free( r->step.bv_val );
+	ber_bvarray_free( r->used );
+	ch_free( r );
+	return NULL;
+}
+
+/* The time of a last-use value, and its id; an unreadable value is its
+ * own id, of time 0, so that it is kept or deleted as replicated. */
+static time_t
+apppw_used_time( struct berval *v, char id[APPPW_LASTUSED_MAX_LEN + 1] )
+{
+	apppw_lastuse u;
+
+	if ( apppw_lastused_parse( v->bv_val, v->bv_len, &u ) ) {
+		snprintf( id, APPPW_LASTUSED_MAX_LEN + 1, "%.*s",
+			(int)v->bv_len, v->bv_val );
+		return 0;
+	}
+	memcpy( id, u.id, sizeof(u.id) );
+	return u.when;
+}
+
+static int
+apppw_bvarray_has( BerVarray vals, struct berval *v )
+{
+	int i;
+
+	for ( i = 0; vals && !BER_BVISNULL( &vals[i] ); i++ ) {
+		if ( bvmatch( &vals[i], v ) ) {
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/* Whether another value of v's id in a or b is later than v (or, equal,
+ * comes first in a): v is then not the one to keep. */
+static int
+apppw_used_beaten( struct berval *v, BerVarray a, BerVarray b )
+{
+	char id[APPPW_LASTUSED_MAX_LEN + 1], oid[APPPW_LASTUSED_MAX_LEN + 1];
+	time_t t = apppw_used_time( v, id ), ot;
+	BerVarray sets[2] = { a, b };
+	int s, i;
+
+	for ( s = 0; s < 2; s++ ) {
+		for ( i = 0; sets[s] && !BER_BVISNULL( &sets[s][i] ); i++ ) {
+			if ( &sets[s][i] == v || bvmatch( &sets[s][i], v ) ) {
+				continue;
+			}
+			ot = apppw_used_time( &sets[s][i], oid );
+			if ( !strcmp( id, oid ) && ot > t ) {
+				return 1;
+			}
+		}
+	}
+	return 0;
+}
+
+/* The values a replicated list of changes leaves of one attribute that
+ * held vals here, simulated: what slapd would store. */
+static BerVarray
+apppw_apply_mods( Operation *op, Modifications *ml, AttributeDescription *ad,
+	BerVarray vals )
+{
+	BerVarray out = NULL, next;
+	Modifications *m;
+	int i;
+
+	for ( i = 0; vals && !BER_BVISNULL( &vals[i] ); i++ ) {
+		apppw_bvarray_add_copy( &out, &vals[i], op->o_tmpmemctx );
+	}
+	for ( m = ml; m; m = m->sml_next ) {
+		if ( m->sml_desc != ad ) {
+			continue;
+		}
+		next = NULL;
+		switch ( m->sml_op ) {
+		case LDAP_MOD_DELETE:
+		case SLAP_MOD_SOFTDEL:
+			for ( i = 0; m->sml_values && out && !BER_BVISNULL( &out[i] ); i++ ) {
+				if ( !apppw_bvarray_has( m->sml_values, &out[i] ) ) {
+					apppw_bvarray_add_copy( &next, &out[i], op->o_tmpmemctx );
+				}
+			}
+			break;
+		case LDAP_MOD_ADD:
+		case SLAP_MOD_SOFTADD:
+			for ( i = 0; out && !BER_BVISNULL( &out[i] ); i++ ) {
+				apppw_bvarray_add_copy( &next, &out[i], op->o_tmpmemctx );
+			}
+			/* fall through */
+		case LDAP_MOD_REPLACE:
+			for ( i = 0; m->sml_values && !BER_BVISNULL( &m->sml_values[i] ); i++ ) {
+				if ( !apppw_bvarray_has( next, &m->sml_values[i] ) ) {
+					apppw_bvarray_add_copy( &next, &m->sml_values[i],
+						op->o_tmpmemctx );
+				}
+			}
+			break;
+		default:
+			continue;
+		}
+		ber_bvarray_free_x( out, op->o_tmpmemctx );
+		out = next;
+	}
+	return out;
+}
+
+/* Append a modification of ours to the list being built: allocated as
+ * the list's caller frees it. */
+static Modifications **
+apppw_merge_add( Operation *op, Modifications **tail,
+	AttributeDescription *ad, short mop, BerVarray tmpvals )
+{
+	Modifications *m = ch_calloc( 1, sizeof(*m) );
+	BerVarray vals = NULL;
+	int i;
+
+	for ( i = 0; tmpvals && !BER_BVISNULL( &tmpvals[i] ); i++ ) {
+		apppw_bvarray_add_copy( &vals, &tmpvals[i], NULL );
+	}
+	ber_bvarray_free_x( tmpvals, op->o_tmpmemctx );
+	apppw_mod_init( m, ad, mop, vals, NULL );
+	apppw_mods_normalize( m, 1, NULL );
+	/* syncrepl's delta-MPR turns SLAP_MOD_INTERNAL ones into deletes */
+	m->sml_flags = 0;
+	*tail = m;
+	return &m->sml_next;
+}
+
+static int
+apppw_merge_done( Operation *op, SlapReply *rs )
+{
+	slap_callback *sc = op->o_callback;
+	apppw_merge *mg = sc->sc_private;
+	Modifications **tail;
+	apppw_restore *r;
+
+	for ( tail = &op->orm_modlist; *tail; tail = &(*tail)->sml_next )
+		;
+	*tail = mg->removed;
+
+	if ( rs->sr_err == LDAP_SUCCESS && be_shadow_update( op ) &&
+			!SLAP_SINGLE_SHADOW( op->o_bd ) &&
+			( !BER_BVISNULL( &mg->restore_step ) || mg->restore_used ) ) {
+		r = ch_calloc( 1, sizeof(*r) );
+		r->be = op->o_bd->bd_self;
+		r->on = mg->on;
+		ber_dupbv( &r->ndn, &op->o_req_ndn );
+		r->step = mg->restore_step;
+		r->used = mg->restore_used;
+		BER_BVZERO( &mg->restore_step );
+		mg->restore_used = NULL;
+		ldap_pvt_thread_pool_submit( &connection_pool, apppw_restore_run, r );
+	}
+	ch_free( mg->restore_step.bv_val );
+	ber_bvarray_free( mg->restore_used );
+	op->o_callback = sc->sc_next;
+	op->o_tmpfree( sc, op->o_tmpmemctx );
+	return SLAP_CB_CONTINUE;
+}
+
+/* The step a replicated change leaves, merged with the local one: the
+ * later wins (a single-valued attribute may come as a replace, or as a
+ * delete of the old value and an add of the new, which here may leave two:
+ * the later counts); a deletion is applied. Appends the change to make,
+ * if any, and notes a local step that won over one the change brought. */
+static Modifications **
+apppw_merge_step( Operation *op, Entry *e, apppw_merge *mg,
+	Modifications **tail )
+{
+	Attribute *a = attr_find( e->e_attrs, ad_totp_last );
+	BerVarray local = a ? a->a_vals : NULL, after, latest;
+	Modifications *m;
+	time_t tl = -1, ta = -1, t;
+	int i, brought_lower = 0;
+
+	if ( local && apppw_laststep_parse( local[0].bv_val, local[0].bv_len, &tl ) ) {
+		tl = -1;
+	}
+	after = apppw_apply_mods( op, op->orm_modlist, ad_totp_last, local );
+	if ( !after ) {
+		return local ? apppw_merge_add( op, tail, ad_totp_last,
+			LDAP_MOD_DELETE, NULL ) : tail;
+	}
+	for ( i = 0, latest = &after[0]; !BER_BVISNULL( &after[i] ); i++ ) {
+		if ( !apppw_laststep_parse( after[i].bv_val, after[i].bv_len, &t ) &&
+				t > ta ) {
+			ta = t;
+			latest = &after[i];
+		}
+	}
+	if ( local && ta <= tl ) {
+		for ( m = op->orm_modlist; m; m = m->sml_next ) {
+			for ( i = 0; m->sml_desc == ad_totp_last &&
+					m->sml_op != LDAP_MOD_DELETE && m->sml_op != SLAP_MOD_SOFTDEL &&
+					m->sml_values && !BER_BVISNULL( &m->sml_values[i] ); i++ ) {
+				brought_lower |= !apppw_laststep_parse( m->sml_values[i].bv_val,
+					m->sml_values[i].bv_len, &t ) && t < tl;
+			}
+		}
+		if ( brought_lower ) {
+			ber_dupbv( &mg->restore_step, &local[0] );
+		}
+		ber_bvarray_free_x( after, op->o_tmpmemctx );
+		return tail;
+	}
+	if ( latest != &after[0] ) {
+		struct berval tmp = after[0];
+
+		after[0] = *latest;
+		*latest = tmp;
+	}
+	/* one value: the later */
+	for ( i = 1; !BER_BVISNULL( &after[i] ); i++ ) {
+		op->o_tmpfree( after[i].bv_val, op->o_tmpmemctx );
+	}
+	BER_BVZERO( &after[1] );
+	return apppw_merge_add( op, tail, ad_totp_last, LDAP_MOD_REPLACE, after );
+}
+
+/* Last uses: of the values the change leaves, each app password keeps its
+ * latest, from here or from the change; one the change deleted is gone. */
+static Modifications **
+apppw_merge_used( Operation *op, Entry *e, apppw_merge *mg,
+	Modifications **tail )
+{
+	Attribute *a = attr_find( e->e_attrs, ad_last_used );
+	BerVarray local = a ? a->a_vals : NULL, after, keep = NULL, del = NULL,
+		add = NULL;
+	char id[APPPW_LASTUSED_MAX_LEN + 1], lid[APPPW_LASTUSED_MAX_LEN + 1];
+	int i, j;
+
+	after = apppw_apply_mods( op, op->orm_modlist, ad_last_used, local );
+	for ( i = 0; after && !BER_BVISNULL( &after[i] ); i++ ) {
+		if ( !apppw_used_beaten( &after[i], after, local ) ) {
+			apppw_bvarray_add_copy( &keep, &after[i], op->o_tmpmemctx );
+			continue;
+		}
+		/* beaten by a local value of its id, which is kept */
+		for ( j = 0; local && !BER_BVISNULL( &local[j] ); j++ ) {
+			apppw_used_time( &after[i], id );
+			apppw_used_time( &local[j], lid );
+			if ( !strcmp( id, lid ) &&
+					!apppw_used_beaten( &local[j], after, local ) &&
+					!apppw_bvarray_has( keep, &local[j] ) ) {
+				apppw_bvarray_add_copy( &keep, &local[j], op->o_tmpmemctx );
+				if ( !apppw_bvarray_has( mg->restore_used, &local[j] ) ) {
+					apppw_bvarray_add_copy( &mg->restore_used, &local[j], NULL );
+				}
+			}
+		}
+	}
+	ber_bvarray_free_x( after, op->o_tmpmemctx );
+	for ( i = 0; local && !BER_BVISNULL( &local[i] ); i++ ) {
+		if ( !apppw_bvarray_has( keep, &local[i] ) ) {
+			apppw_bvarray_add_copy( &del, &local[i], op->o_tmpmemctx );
+		}
+	}
+	for ( i = 0; keep && !BER_BVISNULL( &keep[i] ); i++ ) {
+		if ( !apppw_bvarray_has( local, &keep[i] ) ) {
+			apppw_bvarray_add_copy( &add, &keep[i], op->o_tmpmemctx );
+		}
+	}
+	if ( apppw_attr_unnormalized( a ) && ( del || add ) ) {
+		ber_bvarray_free_x( del, op->o_tmpmemctx );
+		ber_bvarray_free_x( add, op->o_tmpmemctx );
+		return keep ? apppw_merge_add( op, tail, ad_last_used,
+			LDAP_MOD_REPLACE, keep ) : apppw_merge_add( op, tail,
+			ad_last_used, LDAP_MOD_DELETE, NULL );
+	}
+	ber_bvarray_free_x( keep, op->o_tmpmemctx );
+	if ( del ) {
+		tail = apppw_merge_add( op, tail, ad_last_used, SLAP_MOD_SOFTDEL, del );
+	}
+	if ( add ) {
+		tail = apppw_merge_add( op, tail, ad_last_used, SLAP_MOD_SOFTADD, add );
+	}
+	return tail;
+}
+
+static int
+apppw_merge_replicated( Operation *op, slap_overinst *on )
+{
+	Modifications *m, **tail, **removed, *merged = NULL, **mt = &merged;
+	apppw_merge *mg;
+	slap_callback *sc;
+	Entry *e;
+	int step = 0, used = 0;
+
+	for ( m = op->orm_modlist; m; m = m->sml_next ) {
+		step |= m->sml_desc == ad_totp_last;
+		used |= m->sml_desc == ad_last_used;
+	}
+	if ( !step && !used ) {
+		return SLAP_CB_CONTINUE;
+	}
+	op->o_bd->bd_info = (BackendInfo *)on->on_info;
+	if ( be_entry_get_rw( op, &op->o_req_ndn, NULL, NULL, 0, &e ) != LDAP_SUCCESS ) {
+		op->o_bd->bd_info = (BackendInfo *)on;
+		return SLAP_CB_CONTINUE;
+	}
+	sc = op->o_tmpcalloc( 1, sizeof(*sc) + sizeof(*mg), op->o_tmpmemctx );
+	mg = (apppw_merge *)( sc + 1 );
+	mg->on = on;
+	/* computed from the whole list, before it changes */
+	if ( step ) {
+		mt = apppw_merge_step( op, e, mg, mt );
+	}
+	if ( used ) {
+		mt = apppw_merge_used( op, e, mg, mt );
+	}
+	removed = &mg->removed;
+	for ( tail = &op->orm_modlist; *tail; ) {
+		m = *tail;
+		if ( m->sml_desc == ad_totp_last || m->sml_desc == ad_last_used ) {
+			*tail = m->sml_next;
+			m->sml_next = NULL;
+			*removed = m;
+			removed = &m->sml_next;
+		} else {
+			tail = &m->sml_next;
+		}
+	}
+	*tail = merged;
+	be_entry_release_r( op, e );
+	op->o_bd->bd_info = (BackendInfo *)on;
+
+	/* at cleanup: accesslog, above, logs the merged list in its response */
+	sc->sc_cleanup = apppw_merge_done;
+	sc->sc_private = mg;
+	sc->sc_next = op->o_callback;
+	op->o_callback = sc;
+	return SLAP_CB_CONTINUE;
+}
+
+/* A write of apppwLastUsed or apppwTOTPLastStep from elsewhere (a
+ * consumer's chain, an administrator with Relax) carries normalized
+ * values; where the entry holds the attribute without them (written by
+ * this overlay before it gave them), the attribute is first replaced by
+ * its own values, normalized, in the same modify: attr_merge would
+ * otherwise fail an assertion. */
+static void
+apppw_normalize_stored( Operation *op, slap_overinst *on )
+{
+	AttributeDescription *ads[2] = { ad_totp_last, ad_last_used };
+	Modifications *m;
+	Attribute *a;
+	Entry *e;
+	int i, touches = 0;
+
+	for ( m = op->orm_modlist; m; m = m->sml_next ) {
+		touches |= m->sml_desc == ad_totp_last || m->sml_desc == ad_last_used;
+	}
+	if ( !touches ) {
+		return;
+	}
+	op->o_bd->bd_info = (BackendInfo *)on->on_info;
+	if ( be_entry_get_rw( op, &op->o_req_ndn, NULL, NULL, 0, &e ) == LDAP_SUCCESS ) {
+		for ( i = 0; i < 2; i++ ) {
+			BerVarray vals = NULL;
+			unsigned j;
+
+			a = attr_find( e->e_attrs, ads[i] );
+			if ( !apppw_attr_unnormalized( a ) ) {
+				continue;
+			}
+			for ( j = 0; j < a->a_numvals; j++ ) {
+				apppw_bvarray_add_copy( &vals, &a->a_vals[j], NULL );
+			}
+			m = ch_calloc( 1, sizeof(*m) );
+			apppw_mod_init( m, ads[i], LDAP_MOD_REPLACE, vals, op->orm_modlist );
+			apppw_mods_normalize( m, 1, NULL );
+			op->orm_modlist = m;
+		}
+		be_entry_release_r( op, e );
+	}
+	op->o_bd->bd_info = (BackendInfo *)on;
+}
+
 static int
 apppw_op_modify( Operation *op, SlapReply *rs )
 {
@@ -2307,11 +2906,25 @@ apppw_op_modify( Operation *op, SlapReply *rs )
 	int mfa = -1, rc = SLAP_CB_CONTINUE;
 	const char *text = NULL;
 
-	/* a consumer stores what its provider checked and replicates: a
-	 * record that expired in transit, or a count, scope or key that this
-	 * server configures otherwise, must not stop replication */
+	/* a replica stores what the server that wrote it checked: a record
+	 * that expired in transit, or a count, scope or key that this server
+	 * configures otherwise, must not stop replication; only the state
+	 * binds record is merged with this server's */
 	if ( be_shadow_update( op ) ) {
-		return SLAP_CB_CONTINUE;
+		return apppw_merge_replicated( op, on );
+	}
+	/* a bind's own last-use write, planned from the entry it read, merged
+	 * with what was stored since (a use replicated from another provider,
+	 * which would otherwise stay as a second value of the id) */
+	if ( apppw_is_internal( op ) ) {
+		for ( m = op->orm_modlist; m && m->sml_desc != ad_last_used;
+				m = m->sml_next )
+			;
+		if ( m ) {
+			return apppw_merge_replicated( op, on );
+		}
+	} else {
+		apppw_normalize_stored( op, on );
 	}
 	for ( m = op->orm_modlist; m; tail = &m->sml_next, m = m->sml_next ) {
 		int has_values = m->sml_values && !BER_BVISNULL( &m->sml_values[0] ),
@@ -2572,6 +3185,33 @@ apppw_op_modrdn( Operation *op, SlapReply *rs )
 	return apppw_refuse_write( op, rs, "MODRDN", text );
 }
 
+/* The overlay's own TOTP step write, with apppw-totp-step-provider: the
+ * frontend asks here whether to refer it, on a provider as on a consumer,
+ * and the referral is sent from here, so that the chain overlay follows it
+ * to the designated provider; that server checks the write's assertion
+ * against the step it holds, so every step is recorded in one place, in
+ * order. The chained result reaches the write's callback; LDAP_REFERRAL
+ * stops the frontend from writing here as well. */
+static int
+apppw_refer_step( Operation *op, SlapReply *rs, slap_overinst *on )
+{
+	apppw_info *ai = on->on_bi.bi_private;
+	BerVarray refs;
+
+	if ( op->o_tag != LDAP_REQ_MODIFY || !ai->step_provider ||
+			op->orm_modlist->sml_desc != ad_totp_last ) {
+		return SLAP_CB_CONTINUE;
+	}
+	refs = referral_rewrite( ai->step_provider, NULL, &op->o_req_dn,
+		LDAP_SCOPE_DEFAULT );
+	rs->sr_ref = refs ? refs : ai->step_provider;
+	rs->sr_err = LDAP_REFERRAL;
+	send_ldap_result( op, rs );
+	ber_bvarray_free( refs );
+	rs->sr_ref = NULL;
+	return LDAP_REFERRAL;
+}
+
 /* On a consumer, slapd's frontend answers a client's write with a
  * referral without calling the database: none of the hooks above sees it,
  * and a chain overlay may follow the referral to the provider, where the
@@ -2589,7 +3229,10 @@ apppw_chk_referrals( Operation *op, SlapReply *rs )
 	Attribute *a;
 	int touches = 0;
 
-	if ( !SLAP_SHADOW( op->o_bd ) || be_isupdate( op ) ) {
+	if ( apppw_is_internal( op ) ) {
+		return apppw_refer_step( op, rs, on );
+	}
+	if ( !SLAP_SINGLE_SHADOW( op->o_bd ) || be_isupdate( op ) ) {
 		return SLAP_CB_CONTINUE;
 	}
 	switch ( op->o_tag ) {
@@ -2747,7 +3390,8 @@ apppw_op_extended( Operation *op, SlapReply *rs )
 	/* through the overlay's own write checks, like any other value */
 	ber_str2bv( buf, len, 0, &value[0] );
 	apppw_mod_init( &mod, ad_password, LDAP_MOD_ADD, value, NULL );
-	rc = apppw_internal_modify( op, on, &op->o_req_ndn, &mod, 1, &rs->sr_text );
+	rc = apppw_internal_modify( op, on, &op->o_req_ndn, &mod, 1, NULL,
+		&rs->sr_text );
 	if ( rc != LDAP_SUCCESS ) {
 		goto done;
 	}
@@ -3094,6 +3738,7 @@ apppw_db_destroy( BackendDB *be, ConfigReply *cr )
 		apppw_scope_free( sc );
 	}
 	apppw_defaults( ai, APPPW_CFG_KEY_FILE );
+	apppw_defaults( ai, APPPW_CFG_STEP_PROVIDER );
 	ch_free( ai );
 	on->on_bi.bi_private = NULL;
 	if ( --apppw_instances == 0 ) {

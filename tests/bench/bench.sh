@@ -14,6 +14,9 @@
 #   server D  dataset 3 (all MFA, TOTP, 1 app password), apppw    d
 #   server E  dataset 3 as OATH-LDAP entries, slapo-otp (otp.so)  e
 #   server G  {ARGON2} users, argon2.so, no overlay                g
+#   P, Q      two providers replicating each other, apppw         rc rd
+#   R, S      the same without the overlay                        ra
+#             (replication.sh)
 #
 # Dataset 3 exists because a TOTP code may be used once per 30 s step:
 # d and e are bursts over all its users, and the bigger it is, the longer
@@ -42,7 +45,9 @@
 #                         ($BENCH_DIR/servers lists them, stop.sh stops them)
 #   BENCH_ACL [1]         the ACLs the README recommends (tools/conf/acl.conf)
 #                         on every server; 0: slapd's default (read for all)
-#   BENCH_SCENARIOS ["a b c40 f40 d e c1 f t w g"]  which ones to run
+#   BENCH_REPL_SECONDS [8] measured seconds of ra and rc
+#   BENCH_REPL_TOTP_USERS [20000]  TOTP users of rd
+#   BENCH_SCENARIOS ["a b c40 f40 d e c1 f t w g ra rc rd"]  which ones to run
 #   BENCH_DIR [build/bench/run]  data, configs, logs (wiped at start)
 set -eu
 
@@ -53,6 +58,7 @@ SCHEMA=${BENCH_SCHEMA:-$ROOT/schema/apppw.schema}
 SLAPD=/usr/sbin/slapd
 . "$ROOT/tests/bench/servers.sh"
 . "$ROOT/tests/bench/report.sh"
+. "$ROOT/tests/bench/replication.sh"
 SUFFIX=dc=bench,dc=test
 
 USERS=${BENCH_USERS:-10000}
@@ -73,7 +79,7 @@ SYNC=${BENCH_SYNC:-0}
 ACL=${BENCH_ACL:-1}
 DBPLACE=${BENCH_DB:-tmpfs}
 KEEP=${BENCH_KEEP:-0}
-SCENARIOS=${BENCH_SCENARIOS:-a b c40 f40 d e c1 f t w g}
+SCENARIOS=${BENCH_SCENARIOS:-a b c40 f40 d e c1 f t w g ra rc rd}
 WORK=${BENCH_DIR:-$ROOT/build/bench/run}
 # the TOTP parameters, the same for the overlay and for slapo-otp
 DIGITS=6
@@ -114,7 +120,7 @@ trap 'exit 130' INT TERM
 for f in "$BIN/gendata" "$BIN/loadgen"; do
 	[ -x "$f" ] || die "$f is missing; run 'make bench'"
 done
-if wants b c40 f40 c1 f d; then
+if wants b c40 f40 c1 f d rc rd; then
 	[ -f "$MODULE" ] || die "$MODULE is missing; run 'make bench'"
 fi
 [ -x "$SLAPD" ] || die "no $SLAPD (Debian's slapd package)"
@@ -149,7 +155,7 @@ mkdir -p "$DATA"
 if wants a b c40 f40; then
 	"$BIN/gendata" -n "$USERS" -k "$K" -o "$DATA/k$K.ldif" -c "$DATA/k$K.creds"
 fi
-if wants c1 f t w; then
+if wants c1 f t w ra rc; then
 	"$BIN/gendata" -n "$USERS" -k 1 -o "$DATA/k1.ldif" -c "$DATA/k1.creds"
 fi
 if wants d e; then
@@ -308,6 +314,7 @@ while [ $r -lt "$ROUNDS" ]; do
 	r=$((r + 1))
 	totp_rounds $r
 done
+replication_scenarios
 
 RSS_A="" RSS_B=""
 [ -n "${PID_A:-}" ] && RSS_A=$(rss_kib "$PID_A")

@@ -13,7 +13,7 @@
 # The fields: name binds errors seconds rate p50_us p99_us runs cpu_us.
 summarise() {
 	: >"$SUMMARY"
-	for name in a b c1 c40 d e f f40 t w g; do
+	for name in a b c1 c40 d e f f40 t w g ra rc rd; do
 		[ -s "$RES/$name" ] || continue
 		pct=$("$BIN/loadgen" -P "$RES/$name.lat") || :
 		awk -v name="$name" -v pct="$pct" -v hz="$TICKS" '
@@ -56,6 +56,9 @@ describe() {
 	t) echo "password + wrong code (49): TOTP locked" ;;
 	w) echo "wrong password + a code (49)" ;;
 	g) echo "password {ARGON2} $ARGON2_PARAMS" ;;
+	ra) echo "password {SSHA}, 2 providers, no overlay" ;;
+	rc) echo "app password, 2 providers, apppw" ;;
+	rd) echo "password+TOTP, 2 providers, apppw, burst" ;;
 	esac
 }
 
@@ -118,6 +121,12 @@ report() {
 	ratio "t/a" a t "<=" 1.05 "COST of a refusal while TOTP is locked / of a plain bind"
 	ratio "t/w" w t "<=" 1.05 "COST of a locked refusal / of a wrong password's refusal"
 	ratio "c1/g" c1 g ">=" 1000 "app password vs {ARGON2} password"
+	ratio "rc/ra" rc ra ">=" 0.9 "app password vs plain password, 2 replicating providers"
+	if wants ra rc rd; then
+		echo
+		echo "replicated writes (changes in the first provider's accesslog):"
+		replication_report
+	fi
 	echo
 	if [ -n "$RSS_B" ]; then
 		echo "slapd peak RSS (VmHWM), $USERS users, $((USERS / 2)) x $K app passwords:" \

@@ -67,13 +67,14 @@ write_conf() {
 	} >"$d/slapd.conf"
 }
 
-# start_server name: sets PORT_name and PID_name
+# start_server name [port]: sets PORT_name and PID_name; without a port,
+# on a free one (tried five times)
 start_server() {
 	d=$WORK/$1
 	slaptest -u -f "$d/slapd.conf" >"$d/slaptest.log" 2>&1 ||
 		{ cat "$d/slaptest.log" >&2; die "slaptest failed for server $1"; }
 	for _ in 1 2 3 4 5; do
-		port=$(free_port) || die "no free port"
+		port=${2:-$(free_port)} || die "no free port"
 		"$SLAPD" -f "$d/slapd.conf" -h "ldap://127.0.0.1:$port/" -d 0 \
 			>"$d/slapd.log" 2>&1 &
 		pid=$!
