@@ -11,10 +11,13 @@
 # fresh install is preseeded to create no database of its own.
 set -eu
 
+# The last line: the browser tests of apppw-web (tests/web, headless
+# Chromium driven by Selenium).
 PACKAGES="slapd ldap-utils libldap-dev libsodium-dev liboath-dev
 libqrencode-dev oathtool dpkg-dev gcc make
 libltdl-dev libsasl2-dev libgnutls28-dev libwrap0-dev nettle-dev
-perl procps iproute2 tmux python3 libsasl2-modules"
+perl procps iproute2 tmux python3 libsasl2-modules
+chromium chromium-driver python3-selenium"
 
 missing_packages() {
 	for p in $PACKAGES; do
