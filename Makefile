@@ -38,6 +38,14 @@ MODULE		:= $(BUILD)/apppw.so
 TOOL		:= $(BUILD)/apppw
 TOOL_SRC	:= $(wildcard tools/apppw/*.c)
 TOOL_OBJ	:= $(TOOL_SRC:%.c=$(BUILD)/%.o)
+# apppw-web, the self-service page, and its catalogs
+WEB		:= $(BUILD)/apppw-web
+WEB_SRC		:= $(wildcard web/*.c)
+WEB_OBJ		:= $(WEB_SRC:%.c=$(BUILD)/%.o)
+# the parts that know no HTTP or LDAP, linked by the unit tests
+WEB_UNIT_OBJ	:= $(patsubst %,$(BUILD)/web/%.o,buf form mo session)
+LANGS		:= sv
+MO_FILES	:= $(LANGS:%=$(BUILD)/locale/%/LC_MESSAGES/apppw-web.mo)
 UNIT_TESTS	:= $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/t-*.c))
 # the scenarios' maker and reader of the create operation's values
 CREATE_CODEC	:= $(BUILD)/tests/create-codec
@@ -49,6 +57,8 @@ moduledir	?= $(prefix)/lib/ldap
 schemadir	?= /etc/ldap/schema
 bindir		?= $(prefix)/bin
 mandir		?= $(prefix)/share/man
+localedir	?= $(prefix)/share/locale
+sbindir		?= $(prefix)/sbin
 
 # make run
 PORT		?= 3890
@@ -56,9 +66,9 @@ PORT		?= 3890
 JOBS		?= 2
 
 .PHONY: all help deps run start stop check unit integration bench fuzz \
-	install clean distclean FORCE
+	install clean distclean pot FORCE
 
-all: $(MODULE) $(TOOL) schema/apppw.ldif
+all: $(MODULE) $(TOOL) $(WEB) $(MO_FILES) schema/apppw.ldif
 
 help:
 	@echo "Targets:"
@@ -97,7 +107,7 @@ $(OID_H): schema/apppw.schema
 
 # Every object waits for the generated header and the packages; what it
 # really depends on comes from its .d file.
-$(BUILD)/lib/%.o $(BUILD)/tools/%.o: | $(OID_H) $(DEPS)
+$(BUILD)/lib/%.o $(BUILD)/tools/%.o $(BUILD)/web/%.o: | $(OID_H) $(DEPS)
 
 $(BUILD)/lib/%.o: lib/%.c
 	@mkdir -p $(@D)
@@ -106,6 +116,10 @@ $(BUILD)/lib/%.o: lib/%.c
 $(BUILD)/tools/%.o: tools/%.c
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUILD)/web/%.o: web/%.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -DLOCALEDIR='"$(localedir)"' -c -o $@ $<
 
 $(BUILD)/overlay/apppw.o: overlay/apppw.c $(OLVERSION) | $(OID_H)
 	@mkdir -p $(@D)
@@ -124,6 +138,25 @@ $(MODULE): $(BUILD)/overlay/apppw.o $(LIB_A) overlay/apppw.map
 
 $(TOOL): $(TOOL_OBJ) $(LIB_A)
 	$(CC) $(ALL_CFLAGS) -o $@ $^ -lldap -lqrencode $(LIBS)
+
+$(WEB): $(WEB_OBJ) $(LIB_A)
+	$(CC) $(ALL_CFLAGS) -o $@ $^ -lmicrohttpd -lldap -lqrencode $(LIBS)
+
+$(BUILD)/locale/%/LC_MESSAGES/apppw-web.mo: po/%.po
+	@mkdir -p $(@D)
+	msgfmt --check -o $@ $<
+
+# the catalogs' template, from the sources (not part of the build)
+pot:
+	xgettext --from-code=UTF-8 --no-wrap --package-name=apppw-web \
+		--keyword=T --keyword=para:4 --keyword=error_para:3 \
+		--keyword=message_page:4,5 --keyword=signin_page:4 \
+		--keyword=apps_page:4 -o po/apppw-web.pot web/*.c
+	msgmerge --quiet --update --backup=none --no-wrap po/sv.po po/apppw-web.pot
+
+$(BUILD)/tests/t-web-%: tests/unit/t-web-%.c $(WEB_UNIT_OBJ) $(LIB_A) | $(OID_H)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -Itests/unit -Iweb -o $@ $< $(WEB_UNIT_OBJ) $(LIB_A) $(LIBS)
 
 $(BUILD)/tests/%: tests/unit/%.c $(LIB_A) | $(OID_H)
 	@mkdir -p $(@D)
@@ -175,11 +208,20 @@ install: all
 	install -m 755 $(TOOL) $(DESTDIR)$(bindir)/apppw
 	install -m 644 tools/apppw.1 $(DESTDIR)$(mandir)/man1/
 	install -m 644 overlay/slapo-apppw.5 $(DESTDIR)$(mandir)/man5/
+	install -d $(DESTDIR)$(sbindir) $(DESTDIR)$(mandir)/man8
+	install -m 755 $(WEB) $(DESTDIR)$(sbindir)/apppw-web
+	install -m 644 web/apppw-web.8 $(DESTDIR)$(mandir)/man8/
+	for l in $(LANGS); do \
+		install -d $(DESTDIR)$(localedir)/$$l/LC_MESSAGES && \
+		install -m 644 $(BUILD)/locale/$$l/LC_MESSAGES/apppw-web.mo \
+			$(DESTDIR)$(localedir)/$$l/LC_MESSAGES/ || exit 1; \
+	done
 
 clean:
 	-[ -f run/slapd.pid ] && tools/demo/demo.sh stop
 	rm -rf $(BUILD)/lib $(BUILD)/overlay $(BUILD)/tools $(BUILD)/gen \
-		$(MODULE) $(TOOL) $(BUILD)/tests $(BUILD)/bench run
+		$(BUILD)/web $(BUILD)/locale $(MODULE) $(TOOL) $(WEB) \
+		$(BUILD)/tests $(BUILD)/bench run
 
 distclean: clean
 	rm -rf $(BUILD)
@@ -188,4 +230,4 @@ FORCE:
 
 include tests/bench/bench.mk
 -include $(wildcard $(BUILD)/lib/*.d $(BUILD)/overlay/*.d $(BUILD)/tools/*.d \
-	$(BUILD)/tools/*/*.d $(BUILD)/tests/*.d $(BUILD)/bench/*.d)
+	$(BUILD)/tools/*/*.d $(BUILD)/web/*.d $(BUILD)/tests/*.d $(BUILD)/bench/*.d)

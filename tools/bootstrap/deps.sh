@@ -11,13 +11,15 @@
 # fresh install is preseeded to create no database of its own.
 set -eu
 
-# The last line: the browser tests of apppw-web (tests/web, headless
-# Chromium driven by Selenium).
 PACKAGES="slapd ldap-utils libldap-dev libsodium-dev liboath-dev
 libqrencode-dev oathtool dpkg-dev gcc make
 libltdl-dev libsasl2-dev libgnutls28-dev libwrap0-dev nettle-dev
-perl procps iproute2 tmux python3 libsasl2-modules
-chromium chromium-driver python3-selenium"
+perl procps iproute2 tmux python3 libsasl2-modules"
+# apppw-web: its HTTP server library, msgfmt for its catalogs, curl and
+# openssl (a throwaway certificate) for its scenarios
+PACKAGES="$PACKAGES libmicrohttpd-dev gettext curl openssl"
+# apppw-web's browser tests (tests/web): headless Chromium driven by Selenium
+PACKAGES="$PACKAGES chromium chromium-driver python3-selenium"
 
 missing_packages() {
 	for p in $PACKAGES; do

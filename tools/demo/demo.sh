@@ -6,9 +6,13 @@
 #        demo.sh start [PORT]   serve in the background
 #        demo.sh stop           stop the background server
 #
+# Beside slapd runs apppw-web, the self-service page, on a free loopback
+# port (WEB_PORT to choose it), its URL in demo.env as WEB_URL.
+#
 # Everything lives in RUN_DIR (default: run/ in the checkout): the
 # configuration as cn=config (run/slapd.d, so runtime changes persist), the
-# database, the ldapi socket, the log (run/slapd.log) and run/demo.env.
+# database, the ldapi socket, the logs (run/slapd.log, run/web.log) and
+# run/demo.env.
 # The directory is seeded once; later runs serve what is there. demo.env
 # appears, or changes, at once and complete, when the server answers: a
 # script may wait for it, then source it.
@@ -20,6 +24,7 @@ PORT=${2:-${PORT:-3890}}
 BASE_DN="dc=example,dc=com"
 PEOPLE="ou=people,$BASE_DN"
 APPPW="$top/build/apppw"
+WEB="$top/build/apppw-web"
 LDAPNOINIT=1
 export LDAPNOINIT
 
@@ -36,6 +41,13 @@ running_pid() {
 	local pid
 	[ -f "$RUN_DIR/slapd.pid" ] || return 1
 	pid=$(cat "$RUN_DIR/slapd.pid")
+	kill -0 "$pid" 2>/dev/null && echo "$pid"
+}
+
+web_pid() {
+	local pid
+	[ -f "$RUN_DIR/web.pid" ] || return 1
+	pid=$(cat "$RUN_DIR/web.pid")
 	kill -0 "$pid" 2>/dev/null && echo "$pid"
 }
 
@@ -136,8 +148,8 @@ write_env() {
 	mv -f "$tmp" "$1"
 }
 
-# finish_env URI: write run/demo.env with every value in it: the URI
-# served now, and the app password. That is made by the server, through
+# finish_env URI WEB_URL: write run/demo.env with every value in it: the
+# URIs served now, and the app password. That is made by the server, through
 # the tool, by the admin (a TOTP code used here would be refused as a
 # replay to whoever tries it next within the same 30 seconds). A first
 # start takes the seeded values from seed.env; later ones keep demo.env's.
@@ -152,9 +164,12 @@ finish_env() {
 			create --label "Demo mail app" "$MFA_USER_DN" 2>/dev/null) ||
 			die "could not create the demo app password"
 	fi
-	sed "s|^LDAP_URI=.*|LDAP_URI='$1'|
-		s|^MFA_USER_APP_PASSWORD=.*|MFA_USER_APP_PASSWORD='$pw'|" "$from" |
-		write_env "$RUN_DIR/demo.env"
+	{
+		sed "s|^LDAP_URI=.*|LDAP_URI='$1'|
+			s|^MFA_USER_APP_PASSWORD=.*|MFA_USER_APP_PASSWORD='$pw'|
+			/^WEB_URL=/d" "$from"
+		echo "WEB_URL='$2'"
+	} | write_env "$RUN_DIR/demo.env"
 	rm -f "$RUN_DIR/seed.env"
 }
 
@@ -179,13 +194,44 @@ start_server() {
 		i=$((i + 1))
 	done
 	rm -f "$RUN_DIR/slapd.pid.start"
-	finish_env "$uri"
+	start_web "$uri"
+	finish_env "$uri" "$WEB_URL"
+}
+
+# start_web URI: apppw-web for the directory at URI, on WEB_PORT or a free
+# port; sets WEB_URL
+start_web() {
+	local i=0 port=${WEB_PORT:-}
+	[ -x "$WEB" ] || die "run 'make' first"
+	if [ -z "$port" ]; then
+		. "$top/tests/lib/ports.sh"
+		port=$(free_port) || die "no free port for apppw-web"
+	fi
+	WEB_URL="http://127.0.0.1:$port"
+	rm -f "$RUN_DIR/web.pid"
+	"$WEB" -H "$1" --user-dn "uid=%s,$PEOPLE" --listen "127.0.0.1:$port" \
+		--locale-dir "$top/build/locale" --mail-server 127.0.0.1 \
+		--pid-file "$RUN_DIR/web.pid" 2>>"$RUN_DIR/web.log" &
+	while ! ss -Htln "( sport = :$port )" | grep -q . || [ ! -s "$RUN_DIR/web.pid" ]; do
+		if ! kill -0 $! 2>/dev/null || [ $i -ge 100 ]; then
+			tail -5 "$RUN_DIR/web.log" >&2
+			die "apppw-web did not start on $WEB_URL (WEB_PORT=N to choose)"
+		fi
+		sleep 0.1
+		i=$((i + 1))
+	done
+}
+
+stop_pid() {
+	kill "$1"
+	while kill -0 "$1" 2>/dev/null; do sleep 0.1; done
 }
 
 print_help() {
 	cat <<EOF
 
-The demo directory is served at ldap://127.0.0.1:$PORT (log: run/slapd.log).
+The demo directory is served at ldap://127.0.0.1:$PORT (log: run/slapd.log),
+the self-service page at $WEB_URL (log: run/web.log).
 Its credentials are in run/demo.env. Try, from the top of the checkout:
 
   . run/demo.env
@@ -206,6 +252,12 @@ Its credentials are in run/demo.env. Try, from the top of the checkout:
   # the seed's flow for a new user: enrol an authenticator, get an app password
   build/apppw -x -H "\$LDAP_URI" -D "\$NEW_USER_DN" -w "\$NEW_USER_PW" mfa enroll
 
+  # or in a browser, at $WEB_URL: sign in as dave (NEW_USER_PW), "Set it
+  # up now", scan the QR code, "Next", "Create app password"; alice signs
+  # in with MFA_USER_PW and a code; bob (PLAIN_USER_PW) sees that the
+  # options are not for him
+  sed -n "s/^NEW_USER_PW=//p" run/demo.env
+
 EOF
 }
 
@@ -215,18 +267,23 @@ run)
 	print_help
 	echo "Serving in the foreground; Ctrl-C stops the server."
 	pid=$(cat "$RUN_DIR/slapd.pid")
-	trap 'kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; echo; echo "demo: stopped"; exit 0' INT TERM
+	wpid=$(cat "$RUN_DIR/web.pid")
+	trap 'kill "$wpid" "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; while kill -0 "$wpid" 2>/dev/null; do sleep 0.1; done; rm -f "$RUN_DIR/web.pid"; echo; echo "demo: stopped"; exit 0' INT TERM
 	wait "$pid" 2>/dev/null || true
 	;;
 start)
 	start_server
 	print_help
-	echo "Running in the background (pid $(cat "$RUN_DIR/slapd.pid")); 'make stop' stops it."
+	echo "Running in the background (slapd pid $(cat "$RUN_DIR/slapd.pid"), apppw-web pid $(cat "$RUN_DIR/web.pid")); 'make stop' stops them."
 	;;
 stop)
+	if pid=$(web_pid); then
+		stop_pid "$pid"
+		rm -f "$RUN_DIR/web.pid"
+		echo "demo: apppw-web stopped (pid $pid)"
+	fi
 	if pid=$(running_pid); then
-		kill "$pid"
-		while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done
+		stop_pid "$pid"
 		echo "demo: stopped (pid $pid)"
 	else
 		echo "demo: not running"

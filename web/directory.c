@@ -1,0 +1,414 @@
+/* directory.c - every LDAP operation apppw-web makes
+ *
+ * Each runs on the signed-in user's own connection, bound as the user:
+ * the server's ACLs and the overlay's rules decide, as they would for the
+ * apppw tool. The only other identity is the optional search account,
+ * which turns a username into a DN and does nothing else.
+ */
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/time.h>
+
+#include <lber.h>
+#include <ldap.h>
+
+#include "apppw_create.h"
+#include "apppw_proto.h"
+#include "apppw_record.h"
+#include "apppw_secret.h"
+#include "apppw_state.h"
+#include "apppw_time.h"
+#include "form.h"
+#include "web.h"
+
+#define LDAP_SECONDS	10	/* a directory that does not answer by then is down */
+
+int
+dir_connect( LDAP **ld )
+{
+	struct timeval tv = { LDAP_SECONDS, 0 };
+	int rc, version = LDAP_VERSION3;
+
+	rc = ldap_initialize( ld, cfg.uri );
+	if ( rc != LDAP_SUCCESS ) {
+		logmsg( "ldap: %s: %s", cfg.uri ? cfg.uri : "ldap.conf's URI",
+			ldap_err2string( rc ) );
+		*ld = NULL;
+		return -1;
+	}
+	ldap_set_option( *ld, LDAP_OPT_PROTOCOL_VERSION, &version );
+	ldap_set_option( *ld, LDAP_OPT_NETWORK_TIMEOUT, &tv );
+	ldap_set_option( *ld, LDAP_OPT_TIMEOUT, &tv );
+	ldap_set_option( *ld, LDAP_OPT_REFERRALS, LDAP_OPT_OFF );
+	if ( cfg.starttls ) {
+		rc = ldap_start_tls_s( *ld, NULL, NULL );
+		if ( rc != LDAP_SUCCESS ) {
+			logmsg( "ldap: StartTLS: %s", ldap_err2string( rc ) );
+			if ( cfg.starttls > 1 ) {
+				dir_close( *ld );
+				*ld = NULL;
+				return -1;
+			}
+		}
+	}
+	return 0;
+}
+
+void
+dir_close( LDAP *ld )
+{
+	if ( ld ) {
+		ldap_unbind_ext_s( ld, NULL, NULL );
+	}
+}
+
+int
+dir_bind( LDAP *ld, const char *dn, const char *cred, size_t len )
+{
+	struct berval bv;
+
+	bv.bv_val = (char *)cred;
+	bv.bv_len = len;
+	return ldap_sasl_bind_s( ld, dn, LDAP_SASL_SIMPLE, &bv, NULL, NULL, NULL );
+}
+
+/* The search account finds the one entry the filter names. */
+static int
+search_dn( const char *username, char *dn, size_t size )
+{
+	char value[3 * USERNAME_MAX + 1], filter[2048];
+	char *attrs[] = { LDAP_NO_ATTRS, NULL };
+	LDAPMessage *res = NULL, *e;
+	LDAP *ld;
+	char *found;
+	int rc, ret = -1;
+
+	if ( filter_value_escape( username, strlen( username ), value,
+			sizeof( value ) ) != 0 ||
+			template_fill( cfg.search_filter, value, filter,
+				sizeof( filter ) ) != 0 ) {
+		return -1;
+	}
+	if ( dir_connect( &ld ) != 0 ) {
+		return -1;
+	}
+	if ( cfg.search_bind_dn ) {
+		rc = dir_bind( ld, cfg.search_bind_dn, cfg.search_bind_pw,
+			strlen( cfg.search_bind_pw ) );
+		if ( rc != LDAP_SUCCESS ) {
+			logmsg( "ldap: the search account's bind: %s",
+				ldap_err2string( rc ) );
+			goto out;
+		}
+	}
+	rc = ldap_search_ext_s( ld, cfg.search_base, LDAP_SCOPE_SUBTREE, filter,
+		attrs, 0, NULL, NULL, NULL, 2, &res );
+	if ( rc != LDAP_SUCCESS && rc != LDAP_SIZELIMIT_EXCEEDED ) {
+		logmsg( "ldap: search for a username: %s", ldap_err2string( rc ) );
+		goto out;
+	}
+	/* none, or more than one: nobody to sign in as */
+	if ( ldap_count_entries( ld, res ) != 1 ) {
+		goto out;
+	}
+	e = ldap_first_entry( ld, res );
+	found = ldap_get_dn( ld, e );
+	if ( found && strlen( found ) < size ) {
+		strcpy( dn, found );
+		ret = 0;
+	}
+	ldap_memfree( found );
+out:
+	ldap_msgfree( res );
+	dir_close( ld );
+	return ret;
+}
+
+int
+dir_user_dn( const char *username, char *dn, size_t size )
+{
+	char value[3 * USERNAME_MAX + 1];
+
+	if ( cfg.user_dn == NULL ) {
+		return search_dn( username, dn, size );
+	}
+	if ( dn_value_escape( username, strlen( username ), value,
+			sizeof( value ) ) != 0 ) {
+		return -1;
+	}
+	return template_fill( cfg.user_dn, value, dn, size );
+}
+
+/* The entry of the bound user, with attrs: 0 and *res (free it), or -1. */
+static int
+read_self( struct user *u, char **attrs, LDAPMessage **res, LDAPMessage **e )
+{
+	int rc;
+
+	*res = NULL;
+	rc = ldap_search_ext_s( u->ld, u->dn, LDAP_SCOPE_BASE, "(objectClass=*)",
+		attrs, 0, NULL, NULL, NULL, 1, res );
+	if ( rc != LDAP_SUCCESS || ( *e = ldap_first_entry( u->ld, *res ) ) == NULL ) {
+		logmsg( "ldap: reading %s: %s", u->dn, ldap_err2string( rc ) );
+		ldap_msgfree( *res );
+		*res = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+/* the first value of attr, into out (size bytes): 0 or -1 */
+static int
+first_value( LDAP *ld, LDAPMessage *e, const char *attr, char *out, size_t size )
+{
+	struct berval **v = ldap_get_values_len( ld, e, attr );
+	int rc = -1;
+
+	if ( v && v[0] && v[0]->bv_len < size &&
+			memchr( v[0]->bv_val, '\0', v[0]->bv_len ) == NULL ) {
+		memcpy( out, v[0]->bv_val, v[0]->bv_len );
+		out[v[0]->bv_len] = '\0';
+		rc = 0;
+	}
+	ldap_value_free_len( v );
+	return rc;
+}
+
+int
+dir_read_self( struct user *u, int *mfa_required )
+{
+	char *attrs[] = { APPPW_AT_MFA, "mail", NULL };
+	char flag[8];
+	LDAPMessage *res, *e;
+
+	if ( read_self( u, attrs, &res, &e ) != 0 ) {
+		return -1;
+	}
+	*mfa_required = first_value( u->ld, e, APPPW_AT_MFA, flag,
+		sizeof( flag ) ) == 0 && strcasecmp( flag, "TRUE" ) == 0;
+	/* the app's account name as the apppw tool makes it: the mail
+	 * address, else the username */
+	if ( first_value( u->ld, e, "mail", u->account, sizeof( u->account ) ) != 0 ) {
+		snprintf( u->account, sizeof( u->account ), "%s", u->username );
+	}
+	ldap_msgfree( res );
+	return 0;
+}
+
+/* The modify that enrols, as the apppw tool makes it: the secret (in
+ * vals[0]) and the MFA flag together, in mods. */
+static void
+enrol_mods( const char *secret, struct berval *vals[2], LDAPMod mod[2],
+	LDAPMod *mods[3] )
+{
+	static struct berval true_bv = { 4, "TRUE" };
+	static struct berval *flag[] = { &true_bv, NULL };
+
+	vals[0]->bv_val = (char *)secret;
+	vals[0]->bv_len = strlen( secret );
+	mod[0].mod_op = LDAP_MOD_REPLACE | LDAP_MOD_BVALUES;
+	mod[0].mod_type = APPPW_AT_TOTP_SECRET;
+	mod[0].mod_bvalues = vals;
+	mod[1].mod_op = LDAP_MOD_REPLACE | LDAP_MOD_BVALUES;
+	mod[1].mod_type = APPPW_AT_MFA;
+	mod[1].mod_bvalues = flag;
+	mods[0] = &mod[0];
+	mods[1] = &mod[1];
+	mods[2] = NULL;
+}
+
+/* Whether the account may set MFA up: the very modify that enrolment
+ * makes, sent with the No-Op control (RFC-draft zeilenga-ldap-noop, in
+ * slapd since 2.2): the server runs its ACLs, schema and overlay checks
+ * and answers as it would, but changes nothing. 1 yes, 0 no. */
+int
+dir_may_enrol( struct user *u )
+{
+	char secret[APPPW_TOTP_B32_LEN + 1];
+	struct berval secret_bv, *vals[2] = { &secret_bv, NULL };
+	LDAPControl noop = { LDAP_CONTROL_NOOP, { 0, NULL }, 1 },
+		*ctrls[] = { &noop, NULL };
+	LDAPMod mod[2], *mods[3];
+	int rc;
+
+	if ( apppw_totp_new( secret, sizeof( secret ) ) != 0 ) {
+		return 0;
+	}
+	enrol_mods( secret, vals, mod, mods );
+	rc = ldap_modify_ext_s( u->ld, u->dn, mods, ctrls, NULL );
+	apppw_wipe( secret, sizeof( secret ) );
+	return rc == LDAP_X_NO_OPERATION || rc == LDAP_SUCCESS;
+}
+
+int
+dir_enrol( struct user *u, const char *secret )
+{
+	struct berval secret_bv, *vals[2] = { &secret_bv, NULL };
+	LDAPMod mod[2], *mods[3];
+	int rc;
+
+	enrol_mods( secret, vals, mod, mods );
+	rc = ldap_modify_ext_s( u->ld, u->dn, mods, NULL, NULL );
+	if ( rc != LDAP_SUCCESS ) {
+		logmsg( "enrol %s: %s", u->dn, ldap_err2string( rc ) );
+		return -1;
+	}
+	return 0;
+}
+
+/* The latest apppwLastUsed value of id; 0 for none. */
+static time_t
+last_used( struct berval **used, const char *id )
+{
+	char vid[APPPW_ID_LEN + 1];
+	time_t t, latest = 0;
+	int i;
+
+	for ( i = 0; used && used[i]; i++ ) {
+		if ( apppw_lastused_parse( used[i]->bv_val, used[i]->bv_len, vid,
+				&t ) == 0 && strcmp( vid, id ) == 0 && t > latest ) {
+			latest = t;
+		}
+	}
+	return latest;
+}
+
+static int
+row_cmp( const void *a, const void *b )
+{
+	const struct app_row *x = a, *y = b;
+
+	if ( x->rec.created != y->rec.created ) {
+		return x->rec.created < y->rec.created ? -1 : 1;
+	}
+	return strcmp( x->rec.id, y->rec.id );
+}
+
+int
+dir_list( struct user *u, struct app_row *rows, int max, int *n )
+{
+	char *attrs[] = { APPPW_AT_PASSWORD, APPPW_AT_LAST_USED, NULL };
+	struct berval **vals, **used;
+	LDAPMessage *res, *e;
+	int i;
+
+	*n = 0;
+	if ( read_self( u, attrs, &res, &e ) != 0 ) {
+		return -1;
+	}
+	vals = ldap_get_values_len( u->ld, e, APPPW_AT_PASSWORD );
+	used = ldap_get_values_len( u->ld, e, APPPW_AT_LAST_USED );
+	for ( i = 0; vals && vals[i] && *n < max; i++ ) {
+		if ( apppw_record_parse( vals[i]->bv_val, vals[i]->bv_len,
+				&rows[*n].rec ) != APPPW_REC_OK ) {
+			continue;
+		}
+		/* the page shows no hash */
+		apppw_wipe( rows[*n].rec.hash, sizeof( rows[*n].rec.hash ) );
+		apppw_wipe( rows[*n].rec.salt, sizeof( rows[*n].rec.salt ) );
+		rows[*n].last_used = last_used( used, rows[*n].rec.id );
+		( *n )++;
+	}
+	qsort( rows, *n, sizeof( *rows ), row_cmp );
+	ldap_value_free_len( vals );
+	ldap_value_free_len( used );
+	ldap_msgfree( res );
+	return 0;
+}
+
+int
+dir_create( struct user *u, const char *label, time_t expires,
+	char norm[APPPW_PASSWORD_LEN + 1] )
+{
+	struct apppw_create_request req;
+	struct berval *reqdata = NULL, *resp = NULL;
+	char when[APPPW_TIME_LEN + 1];
+	char *oid = NULL;
+	int rc, ret = -1;
+
+	memset( &req, 0, sizeof( req ) );
+	ber_str2bv( (char *)label, 0, 0, &req.label );
+	if ( expires ) {
+		apppw_time_format( expires, when );
+		if ( when[0] == '\0' ) {
+			return -1;
+		}
+		ber_str2bv( when, 0, 0, &req.expires );
+	}
+	if ( apppw_create_request_encode( &req, &reqdata ) != 0 ) {
+		return -1;
+	}
+	rc = ldap_extended_operation_s( u->ld, APPPW_OID_EXOP_CREATE, reqdata,
+		NULL, NULL, &oid, &resp );
+	ber_bvfree( reqdata );
+	ldap_memfree( oid );
+	if ( rc != LDAP_SUCCESS ) {
+		logmsg( "create for %s: %s", u->dn, ldap_err2string( rc ) );
+	} else if ( resp == NULL ||
+			apppw_create_response_decode( resp, norm ) != 0 ) {
+		logmsg( "create for %s: the server's answer is malformed", u->dn );
+	} else {
+		ret = 0;
+	}
+	if ( resp ) {
+		apppw_wipe( resp->bv_val, resp->bv_len );
+		ber_bvfree( resp );
+	}
+	return ret;
+}
+
+int
+dir_revoke( struct user *u, const char *id )
+{
+	char *attrs[] = { APPPW_AT_PASSWORD, NULL };
+	char vid[APPPW_ID_LEN + 1];
+	struct berval **vals, **del = NULL;
+	LDAPMessage *res, *e;
+	LDAPMod mod, *mods[] = { &mod, NULL };
+	int i, n = 0, rc, ret = -1;
+
+	mod.mod_op = LDAP_MOD_DELETE | LDAP_MOD_BVALUES;
+	mod.mod_type = APPPW_AT_PASSWORD;
+	mod.mod_bvalues = NULL;
+	if ( id == NULL ) {
+		rc = ldap_modify_ext_s( u->ld, u->dn, mods, NULL, NULL );
+		if ( rc != LDAP_SUCCESS && rc != LDAP_NO_SUCH_ATTRIBUTE ) {
+			logmsg( "revoke all for %s: %s", u->dn, ldap_err2string( rc ) );
+			return -1;
+		}
+		return 0;
+	}
+	if ( read_self( u, attrs, &res, &e ) != 0 ) {
+		return -1;
+	}
+	vals = ldap_get_values_len( u->ld, e, APPPW_AT_PASSWORD );
+	del = calloc( ldap_count_values_len( vals ) + 1, sizeof( *del ) );
+	if ( del == NULL ) {
+		goto out;
+	}
+	for ( i = 0; vals && vals[i]; i++ ) {
+		if ( apppw_record_id( vals[i]->bv_val, vals[i]->bv_len, vid ) == 0 &&
+				strcmp( vid, id ) == 0 ) {
+			del[n++] = vals[i];
+		}
+	}
+	if ( n == 0 ) {
+		logmsg( "revoke for %s: no app password %s", u->dn, id );
+		goto out;
+	}
+	/* by value: a record changed meanwhile is not deleted unseen */
+	mod.mod_bvalues = del;
+	rc = ldap_modify_ext_s( u->ld, u->dn, mods, NULL, NULL );
+	if ( rc != LDAP_SUCCESS ) {
+		logmsg( "revoke for %s: %s", u->dn, ldap_err2string( rc ) );
+		goto out;
+	}
+	ret = 0;
+out:
+	free( del );
+	ldap_value_free_len( vals );
+	ldap_msgfree( res );
+	return ret;
+}
