@@ -9,16 +9,15 @@
 #	run_browser seed_flow.py
 #	test_done
 #
-# apppw-web runs on a free loopback port, logs to $TEST_DIR/web.log and is
-# killed by PID on exit, as slapd is. run_browser runs a script of
-# tests/web/ (Selenium and headless Chromium, see tests/web/browser.py),
-# whose TAP lines count as the scenario's own checks. APPPW_SCREENSHOTS=DIR
-# makes the scripts save the README's screenshots there.
+# apppw-web is started and stopped by web-lib.sh (start_web, stop_web),
+# which this file sources. run_browser runs a script of tests/web/
+# (Selenium and headless Chromium, see tests/web/browser.py), whose TAP
+# lines count as the scenario's own checks. APPPW_SCREENSHOTS=DIR makes
+# the scripts save the README's screenshots there.
 
-WEB_BIN="$BUILD/apppw-web"
-WEB_PID=
-WEB_URL=
-# the user DN template apppw-web is given, and the browser scripts too
+. "$TEST_ROOT/lib/web-lib.sh"
+
+# the user DN template web-lib.sh gives apppw-web, for the browser scripts
 WEB_USER_DN="uid=%s,ou=people,$BASE_DN"
 # a browser script's run, in all, at most (it normally takes a fraction)
 BROWSER_TIMEOUT=${BROWSER_TIMEOUT:-240}
@@ -51,59 +50,6 @@ add_web_users() {
 	EOF
 }
 
-# start_web [ARGS...]: apppw-web for the scenario's slapd, with ARGS
-# added; sets WEB_PID and WEB_URL. A second call starts a second server
-# (WEB_PID and WEB_URL then name it; stop_web stops them all).
-WEB_PIDS=
-start_web() {
-	local port tries=0 i
-	[ -x "$WEB_BIN" ] || bail_out "no $WEB_BIN: run make"
-	while [ $tries -lt 5 ]; do
-		port=$(free_port) || bail_out "no free port"
-		${WEB_WRAPPER:-} "$WEB_BIN" -H "$LDAP_URI" --user-dn "$WEB_USER_DN" \
-			--listen "127.0.0.1:$port" --locale-dir "$BUILD/locale" "$@" \
-			>>"$TEST_DIR/web.log" 2>&1 &
-		WEB_PID=$!
-		WEB_PIDS="$WEB_PIDS $WEB_PID"
-		i=0
-		while [ $i -lt 100 ] && kill -0 "$WEB_PID" 2>/dev/null; do
-			if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-				WEB_URL="http://127.0.0.1:$port"
-				return 0
-			fi
-			sleep 0.1
-			i=$((i + 1))
-		done
-		end_process "$WEB_PID" || :
-		tries=$((tries + 1))
-	done
-	tail -20 "$TEST_DIR/web.log" | sed 's/^/# /'
-	bail_out "apppw-web did not start"
-}
-
-# stop_web: every apppw-web of the scenario, by PID; one that does not
-# exit cleanly on SIGTERM fails the scenario
-stop_web() {
-	local pid rc
-	for pid in $WEB_PIDS; do
-		rc=0
-		end_process "$pid" || rc=$?
-		if [ "$rc" != 0 ] && [ "$rc" != 143 ]; then
-			echo "# apppw-web (pid $pid) exited with status $rc when stopped"
-			tail -5 "$TEST_DIR/web.log" | sed 's/^/#   /'
-			test_failed=$((test_failed + 1))
-		fi
-	done
-	WEB_PIDS=
-}
-web_cleanup() {
-	local failed=$test_failed
-	stop_web
-	cleanup
-	[ "$test_failed" = "$failed" ] || exit 1
-}
-trap web_cleanup EXIT
-
 # run_browser SCRIPT [VAR=VALUE...]: run tests/web/SCRIPT with the
 # scenario's settings (and the VARs) in its environment; its TAP lines
 # become the scenario's next checks. A script that dies before it has
@@ -112,7 +58,8 @@ trap web_cleanup EXIT
 run_browser() {
 	local script=$1 out="$TEST_DIR/browser-${1%.py}.tap" rc=0 n bad
 	shift
-	env TAP_START="$test_count" WEB_URL="$WEB_URL" LDAP_URI="$LDAP_URI" \
+	env PYTHONDONTWRITEBYTECODE=1 TAP_START="$test_count" WEB_URL="$WEB_URL" \
+		LDAP_URI="$LDAP_URI" \
 		BASE_DN="$BASE_DN" ADMIN_DN="$ADMIN_DN" ADMIN_PW="$ADMIN_PW" \
 		TEST_DIR="$TEST_DIR" PO_DIR="$SRC_ROOT/po" \
 		TOTP_WINDOW="$TOTP_WIDE_WINDOW" WEB_USER_DN="$WEB_USER_DN" \

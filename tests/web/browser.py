@@ -16,6 +16,7 @@ system's Python only.
 """
 
 import atexit
+import base64
 import datetime
 import json
 import os
@@ -267,11 +268,16 @@ class Browser:
     def shot(self, name):
         """A screenshot for the README, when the scenario asks for them."""
         if env.screenshots:
-            os.makedirs(env.screenshots, exist_ok=True)
-            self.driver.save_screenshot(os.path.join(env.screenshots, name + ".png"))
+            save_png(name, self.shot_png())
 
     def shot_png(self):
-        return self.driver.get_screenshot_as_png()
+        """The whole page as PNG, not only the window's part of it."""
+        size = self.driver.execute_cdp_cmd("Page.getLayoutMetrics", {})["cssContentSize"]
+        png = self.driver.execute_cdp_cmd("Page.captureScreenshot", {
+            "format": "png", "captureBeyondViewport": True,
+            "clip": {"x": 0, "y": 0, "width": size["width"], "height": size["height"],
+                     "scale": 1}})["data"]
+        return base64.b64decode(png)
 
     def cookie(self, name):
         return self.driver.get_cookie(name)
@@ -299,6 +305,13 @@ class Browser:
     def forget_responses(self):
         self._drain()
         self.responses = []
+
+
+def save_png(name, png):
+    """NAME.png in the screenshots' directory."""
+    os.makedirs(env.screenshots, exist_ok=True)
+    with open(os.path.join(env.screenshots, name + ".png"), "wb") as f:
+        f.write(png)
 
 
 def _stale(el):
