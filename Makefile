@@ -80,6 +80,7 @@ help:
 	@echo "  check      build, then run every unit and integration test under prove"
 	@echo "  bench      the bind benchmark against plain binds and slapo-otp"
 	@echo "  fuzz       the library's parsers under libFuzzer, FUZZ_SECONDS (60)"
+	@echo "  screenshots  apppw-web's pictures in docs/img/, from its browser tests"
 	@echo "  install    install module, schema, tool and man pages (DESTDIR aware)"
 	@echo "  clean      remove build outputs and run/, keep the fetched OpenLDAP tree"
 	@echo "  distclean  remove build/ and run/ entirely"
@@ -229,5 +230,6 @@ distclean: clean
 FORCE:
 
 include tests/bench/bench.mk
+include tests/web/web.mk
 -include $(wildcard $(BUILD)/lib/*.d $(BUILD)/overlay/*.d $(BUILD)/tools/*.d \
 	$(BUILD)/tools/*/*.d $(BUILD)/web/*.d $(BUILD)/tests/*.d $(BUILD)/bench/*.d)

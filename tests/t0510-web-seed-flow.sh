@@ -7,7 +7,7 @@
 . "$(dirname "$0")/lib/browser-lib.sh"
 start_slapd "$WEB_SLAPD_DIRECTIVES"
 add_web_users
-start_web
+start_web --mail-server mail.example.com
 
 test_expect_success 'dave is not MFA-required, and binds with his password' '
 	expect_bind_as "$DAVE" "$DAVE_PW"
