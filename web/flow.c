@@ -29,11 +29,13 @@
 #define CODE_MAX	16	/* a code as typed, spaces allowed */
 
 #define T( s )	tr( r->lang, s )
+/* marks a text for the catalogs, translated where it is shown */
+#define N_( s )	s
 
 static const char txt_signin_error[] =
-	"The username, password or code is not right.";
+	N_( "The username, password or code is not right." );
 static const char txt_setup_error[] =
-	"The code is not right. Check that your phone's clock is right and try again.";
+	N_( "The code is not right. Check that your phone's clock is right and try again." );
 
 void
 user_release( void *p )
@@ -341,6 +343,10 @@ do_signin( struct req *r, struct page *p, struct sess *s )
 		 * ask for the code either way. Counted now, so that guessing
 		 * passwords without ever sending a code is limited too; the
 		 * success that follows ends the run. */
+		char name[USERNAME_MAX + 1];
+
+		logmsg( "signin password refused user=\"%s\" from=%s, code asked",
+			log_safe( username, name, sizeof( name ) ), r->client );
 		signin_count( keys, 0 );
 		sess_set_state( &sessions, s, SESS_CODE );
 		redirect( p, "/" );
@@ -714,8 +720,8 @@ time_cell( struct req *r, struct buf *b, const char *cls, time_t t )
 static void
 apps_page( struct req *r, struct page *p, struct sess *s, const char *error )
 {
-	static const char *const head[] = { "Label", "Created", "Last used",
-		"Expires", "Scope", NULL };
+	static const char *const head[] = { N_( "Label" ), N_( "Created" ),
+		N_( "Last used" ), N_( "Expires" ), N_( "Scope" ), NULL };
 	struct user *u = s->user;
 	struct buf *b = &p->body;
 	struct app_row *rows;
@@ -997,6 +1003,12 @@ flow( struct req *r, struct page *p, struct sess *s )
 		if ( strcmp( path, "/signout" ) == 0 ) {
 			do_signout( r, p, s );
 		} else if ( strcmp( path, "/signin" ) == 0 ) {
+			/* the form again, from the code page: start over */
+			if ( s->state == SESS_CODE ) {
+				user_release( s->user );
+				s->user = NULL;
+				sess_set_state( &sessions, s, SESS_PRE );
+			}
 			if ( s->state == SESS_PRE ) {
 				do_signin( r, p, s );
 			} else {

@@ -75,20 +75,21 @@ web_get() {
 		>"$TEST_DIR/status"
 }
 
-# web_post PATH FIELD=VALUE...: a form POST with the page's CSRF token
-# (from the last body) unless a csrf= field is given; values are
-# URL-encoded here
+# web_post PATH FIELD=VALUE... [-- CURL ARGS...]: a form POST with the
+# page's CSRF token (from the last body) unless a csrf= field is given;
+# values are URL-encoded here
 web_post() {
-	local path=$1 args="" f have_csrf=
+	local path=$1 f have_csrf=
+	local -a fields=() extra=()
 	shift
-	for f in "$@"; do
-		case $f in csrf=*) have_csrf=1 ;; esac
+	while [ $# -gt 0 ] && [ "$1" != -- ]; do
+		case $1 in csrf=*) have_csrf=1 ;; esac
+		fields+=(--data-urlencode "$1")
+		shift
 	done
-	[ -n "$have_csrf" ] || set -- "csrf=$(csrf)" "$@"
-	for f in "$@"; do
-		args="$args --data-urlencode $(printf %q "$f")"
-	done
-	eval web_get "\"\$path\"" $args
+	[ $# = 0 ] || { shift; extra=("$@"); }
+	[ -n "$have_csrf" ] || fields=(--data-urlencode "csrf=$(csrf)" "${fields[@]}")
+	web_get "$path" "${fields[@]}" "${extra[@]}"
 }
 
 # csrf: the CSRF token of the last page
@@ -111,9 +112,15 @@ expect_status() {
 	[ "$(status)" = "$1" ] || { echo "status $(status), expected $1"; return 1; }
 }
 
+# unescape: HTML's five escapes undone, as a browser shows the text
+unescape() {
+	sed "s/&lt;/</g; s/&gt;/>/g; s/&quot;/\"/g; s/&#39;/'/g; s/&amp;/\\&/g"
+}
+
 # the #error paragraph's text, or nothing
 error_text() {
-	sed -n 's/.*<p id="error" role="alert">\(.*\)<\/p>.*/\1/p' "$TEST_DIR/body"
+	sed -n 's/.*<p id="error" role="alert">\(.*\)<\/p>.*/\1/p' "$TEST_DIR/body" |
+		unescape
 }
 
 # sign_in USER PASSWORD [CODE]: through the form from a fresh start; the
@@ -125,4 +132,23 @@ sign_in() {
 		web_get /
 		web_post /code "code=$3"
 	fi
+}
+
+# page_text ID: the text of the element with that id (one line), tags
+# stripped
+page_text() {
+	sed -n "s/.*id=\"$1\"[^>]*>\\(.*\\)/\\1/p" "$TEST_DIR/body" | head -1 |
+		sed 's/<\/[a-z]*>.*//; s/<[^>]*>//g' | unescape
+}
+
+# enrol USER PASSWORD: sign in, set MFA up with oathtool's code for the
+# secret the page shows; the secret is left in $TEST_DIR/secret.USER
+enrol() {
+	sign_in "$1" "$2"
+	web_get /home
+	web_post /setup
+	web_get /setup
+	page_text secret | tr -d ' ' >"$TEST_DIR/secret.$1"
+	totp_settle
+	web_post /setup/verify "code=$(totp "$(cat "$TEST_DIR/secret.$1")")"
 }
