@@ -176,23 +176,26 @@ dn_value_escape( const char *s, size_t len, char *out, size_t size )
 
 	for ( i = 0; i < len; i++ ) {
 		c = s[i];
-		if ( n + 4 > size ) {
-			return -1;
-		}
-		if ( c == '\0' ) {
-			out[n++] = '\\';
-			out[n++] = '0';
-			out[n++] = '0';
-		} else if ( strchr( "\"+,;<>\\=", c ) ||
-				( i == 0 && ( c == ' ' || c == '#' ) ) ||
-				( i == len - 1 && c == ' ' ) ) {
-			out[n++] = '\\';
-			out[n++] = c;
-		} else if ( c < 0x20 || c == 0x7f ) {
+		if ( c == '\0' || c < 0x20 || c == 0x7f ) {
+			/* \XX, with room for the NUL */
+			if ( n + 4 > size ) {
+				return -1;
+			}
 			out[n++] = '\\';
 			out[n++] = hex[c >> 4];
 			out[n++] = hex[c & 15];
+		} else if ( strchr( "\"+,;<>\\=", c ) ||
+				( i == 0 && ( c == ' ' || c == '#' ) ) ||
+				( i == len - 1 && c == ' ' ) ) {
+			if ( n + 3 > size ) {
+				return -1;
+			}
+			out[n++] = '\\';
+			out[n++] = c;
 		} else {
+			if ( n + 2 > size ) {
+				return -1;
+			}
 			out[n++] = c;
 		}
 	}
@@ -212,14 +215,17 @@ filter_value_escape( const char *s, size_t len, char *out, size_t size )
 
 	for ( i = 0; i < len; i++ ) {
 		c = s[i];
-		if ( n + 4 > size ) {
-			return -1;
-		}
 		if ( c == '*' || c == '(' || c == ')' || c == '\\' || c == '\0' ) {
+			if ( n + 4 > size ) {
+				return -1;
+			}
 			out[n++] = '\\';
 			out[n++] = hex[c >> 4];
 			out[n++] = hex[c & 15];
 		} else {
+			if ( n + 2 > size ) {
+				return -1;
+			}
 			out[n++] = c;
 		}
 	}

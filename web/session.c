@@ -95,11 +95,13 @@ sess_table_destroy( struct sess_table *t )
 	sodium_memzero( t, sizeof( *t ) );
 }
 
+/* Times are whole seconds: a session seen at 10.9 and again at 12.0 has
+ * been idle "2" seconds. Only more than idle (or lifetime) ends it. */
 static int
 expired( const struct sess_table *t, const struct sess *s, time_t now )
 {
-	return now - s->seen >= (time_t)t->idle ||
-		now - s->created >= (time_t)t->lifetime;
+	return now - s->seen > (time_t)t->idle ||
+		now - s->created > (time_t)t->lifetime;
 }
 
 /* Under the table's lock: unlink s; 1 when the caller must destroy it

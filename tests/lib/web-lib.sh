@@ -6,7 +6,8 @@
 #	start_web [OPTIONS...]
 #
 # start_web runs build/apppw-web in the scenario's main shell, on a free
-# loopback port, signing users in as uid=%s,ou=people,$BASE_DN; it is
+# loopback port, signing users in as uid=%s,ou=people,$BASE_DN (unless
+# WEB_SEARCH is set); it is
 # stopped by PID on exit, whatever happens. Requests go through web_get
 # and web_post, which keep cookies in a jar (JAR, default "main"), and
 # leave the status in $TEST_DIR/status, headers in $TEST_DIR/headers and
@@ -19,12 +20,13 @@ WEB_LOG="$TEST_DIR/web.log"
 # start_web [OPTIONS...]: the options follow the defaults, and may
 # override them
 start_web() {
-	local tries=0 port
+	local tries=0 port lookup=(--user-dn "uid=%s,ou=people,$BASE_DN")
+	# WEB_SEARCH=1: the options find users by a search instead
+	[ -z "${WEB_SEARCH:-}" ] || lookup=()
 	while [ $tries -lt 5 ]; do
 		port=$(free_port) || bail_out "no free port"
 		WEB_URL="${WEB_SCHEME:-http}://127.0.0.1:$port"
-		${WEB_WRAPPER:-} "$BUILD/apppw-web" -H "$LDAP_URI" \
-			--user-dn "uid=%s,ou=people,$BASE_DN" \
+		${WEB_WRAPPER:-} "$BUILD/apppw-web" -H "$LDAP_URI" "${lookup[@]}" \
 			--listen "127.0.0.1:$port" --locale-dir "$BUILD/locale" \
 			"$@" 2>>"$WEB_LOG" &
 		WEB_PID=$!

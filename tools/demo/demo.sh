@@ -198,11 +198,19 @@ start_server() {
 	finish_env "$uri" "$WEB_URL"
 }
 
-# start_web URI: apppw-web for the directory at URI, on WEB_PORT or a free
-# port; sets WEB_URL
+# start_web URI: apppw-web for the directory at URI, on WEB_PORT, else on
+# the port of the last start while it is free (so that demo.env and a
+# browser's bookmark stay right), else on a free port; sets WEB_URL
 start_web() {
 	local i=0 port=${WEB_PORT:-}
 	[ -x "$WEB" ] || die "run 'make' first"
+	if [ -z "$port" ] && [ -f "$RUN_DIR/demo.env" ]; then
+		port=$(sed -n "s|^WEB_URL='http://127.0.0.1:\([0-9]*\)'$|\1|p" \
+			"$RUN_DIR/demo.env")
+		if [ -n "$port" ] && ss -Htln "( sport = :$port )" | grep -q .; then
+			port=
+		fi
+	fi
 	if [ -z "$port" ]; then
 		. "$top/tests/lib/ports.sh"
 		port=$(free_port) || die "no free port for apppw-web"
