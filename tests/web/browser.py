@@ -91,7 +91,9 @@ class Tap:
     def check(self, title, fn, *args):
         """Run fn(*args); ok unless it raises. A failure shows the
         exception and keeps each browser's page (screenshot and HTML)
-        in the test directory."""
+        in the test directory. With TEST_VERBOSE, each check says how
+        long it took (where the suite's time goes, not a check)."""
+        start = time.monotonic()
         try:
             fn(*args)
         except Exception:  # every failure is reported, none stops the rest
@@ -99,7 +101,10 @@ class Tap:
             for b in self.browsers:
                 diag += "\n" + b.keep_evidence("fail-%d" % (self.n + 1))
             return self.result(False, title, diag)
-        return self.result(True, title)
+        ok = self.result(True, title)
+        if os.environ.get("TEST_VERBOSE"):
+            print("# %.1f s" % (time.monotonic() - start))
+        return ok
 
     def done(self):
         print("# browser script done: %d checks, %d failed" %
