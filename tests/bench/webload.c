@@ -29,12 +29,12 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
-#include <inttypes.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -83,7 +83,6 @@ struct answer {
 
 struct worker {
 	pthread_t	tid;
-	int		id;
 	uint64_t	*lat;	/* latencies of the measured requests, ns */
 	size_t		nlat, cap;
 	unsigned long	errors;
@@ -757,7 +756,6 @@ main( int argc, char **argv )
 	warm_end_ns = now_ns() + (uint64_t)( cfg.warmup * 1e9 );
 	end_ns = warm_end_ns + (uint64_t)( cfg.duration * 1e9 );
 	for ( t = 0; t < cfg.threads; t++ ) {
-		workers[t].id = t;
 		if ( pthread_create( &workers[t].tid, NULL, worker_run, &workers[t] ) != 0 )
 			die( "pthread_create failed" );
 	}
