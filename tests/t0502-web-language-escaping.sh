@@ -40,6 +40,17 @@ test_expect_success '?lang= sets the cookie and returns to the page' '
 	grep -q "^<html lang=\"sv\">" "$TEST_DIR/body"
 '
 
+test_expect_success '?lang= returns only to a page of the site' '
+	JAR=d web_get "//evil.example.com/?lang=sv"
+	expect_status 303
+	test "$(header Location)" = /
+	JAR=d web_get "/nowhere?lang=en"
+	expect_status 303
+	test "$(header Location)" = /
+	JAR=d web_get "/apps?lang=en"
+	test "$(header Location)" = /apps
+'
+
 test_expect_success 'the cookie overrides Accept-Language, both ways' '
 	JAR=e web_get / -H "Accept-Language: sv" -b apppw_lang=en
 	grep -q "^<html lang=\"en\">" "$TEST_DIR/body"

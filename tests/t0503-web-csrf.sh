@@ -31,8 +31,11 @@ test_expect_success 'a token of another session' '
 	test "$(cat "$TEST_DIR/other-token")" != "$(cat "$TEST_DIR/token")"
 '
 
-for path in /create /revoke /revoke-all /signout /setup /setup/verify; do
-	for how in missing empty wrong other; do
+# every way on the two that change most, the likeliest ways on the rest
+for path in /create /revoke-all /revoke /signout /setup /setup/verify; do
+	hows="missing other"
+	case $path in /create|/revoke-all) hows="missing empty wrong other" ;; esac
+	for how in $hows; do
 		test_expect_success "POST $path, token $how: 403, nothing changed" '
 			case '$how' in
 			missing) web_get '$path' --data-urlencode label=X \
@@ -61,7 +64,7 @@ test_expect_success 'POST /signin without the token' '
 '
 
 test_expect_success 'the refusals are logged, without the tokens' '
-	test "$(grep -c "no or wrong CSRF token" "$WEB_LOG")" -ge 24
+	test "$(grep -c "no or wrong CSRF token" "$WEB_LOG")" -ge 16
 	not grep -e "$(cat "$TEST_DIR/token")" -e "$(cat "$TEST_DIR/other-token")" "$WEB_LOG"
 '
 

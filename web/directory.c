@@ -189,9 +189,20 @@ dir_read_self( struct user *u, int *mfa_required )
 	*mfa_required = first_value( u->ld, e, APPPW_AT_MFA, flag,
 		sizeof( flag ) ) == 0 && strcasecmp( flag, "TRUE" ) == 0;
 	/* the app's account name as the apppw tool makes it: the mail
-	 * address, else the username */
+	 * address, else the value of the DN's first RDN (the username when that
+	 * does not fit) */
 	if ( first_value( u->ld, e, "mail", u->account, sizeof( u->account ) ) != 0 ) {
+		LDAPDN ldn = NULL;
+
 		snprintf( u->account, sizeof( u->account ), "%s", u->username );
+		if ( ldap_str2dn( u->dn, &ldn, LDAP_DN_FORMAT_LDAP ) == LDAP_SUCCESS &&
+				ldn && ldn[0] &&
+				ldn[0][0]->la_value.bv_len < sizeof( u->account ) ) {
+			memcpy( u->account, ldn[0][0]->la_value.bv_val,
+				ldn[0][0]->la_value.bv_len );
+			u->account[ldn[0][0]->la_value.bv_len] = '\0';
+		}
+		ldap_dnfree( ldn );
 	}
 	ldap_msgfree( res );
 	return 0;

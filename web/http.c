@@ -188,6 +188,21 @@ client_address( struct MHD_Connection *c, char out[ADDR_MAX] )
 	}
 }
 
+/* url if it is one of the pages a GET shows, else "/" */
+static const char *
+page_path( const char *url )
+{
+	static const char *const pages[] = { "/", "/home", "/apps", "/setup", NULL };
+	int i;
+
+	for ( i = 0; pages[i]; i++ ) {
+		if ( strcmp( url, pages[i] ) == 0 ) {
+			return pages[i];
+		}
+	}
+	return "/";
+}
+
 static enum MHD_Result
 respond( struct MHD_Connection *c, const char *url, const char *method,
 	struct conn *cn )
@@ -228,11 +243,13 @@ respond( struct MHD_Connection *c, const char *url, const char *method,
 		message_page( &r, &p, 413, "App passwords", "The request is too large." );
 		return send_page( c, &r, &p );
 	}
-	/* the language switch: remember the choice, then the same page */
+	/* the language switch: remember the choice, then the same page (one
+	 * of ours: the path is the client's, and "//elsewhere" would leave
+	 * the site) */
 	if ( get && r.query_lang && strcmp( r.query_lang, lang_names[r.lang] ) == 0 ) {
 		p.set_lang = 1;
 		p.status = 303;
-		p.location = url;
+		p.location = page_path( url );
 		return send_page( c, &r, &p );
 	}
 

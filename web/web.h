@@ -2,8 +2,9 @@
  *
  * main.c reads the options and runs the daemon; http.c turns a request
  * into a struct req and a struct page into a response (headers, cookies,
- * limits); flow.c is the seed's five steps, one function a URL; pages.c
- * draws them; directory.c is every LDAP operation, each on the user's own
+ * limits); flow.c routes each URL to signin.c (step 1 and sign-out),
+ * enrol.c (steps 2 to 4) or apps.c (step 5), which draw with pages.c;
+ * directory.c is every LDAP operation, each on the user's own
  * connection; i18n.c the languages; qr.c the QR code; static.c the CSS
  * and the Copy button's script. buf.c, form.c, mo.c and session.c know
  * nothing of HTTP or LDAP, and have unit tests.
@@ -143,6 +144,7 @@ extern const char static_js[];
 /* flow.c: the answer to r, from session s (NULL: none), whose lock the
  * caller holds */
 void flow( struct req *r, struct page *p, struct sess *s );
+/* pages.c */
 void message_page( struct req *r, struct page *p, unsigned status,
 	const char *title, const char *msgid );
 void user_release( void *user );
