@@ -232,9 +232,9 @@ class Browser:
 
     # -- pages
 
-    def get(self, path, base=None):
-        """Load PATH of the scenario's apppw-web (or of the one at BASE)."""
-        self.driver.get((base or env.web_url) + path)
+    def get(self, path):
+        """Load PATH of the scenario's apppw-web."""
+        self.driver.get(env.url(path))
 
     def path(self):
         return urllib.parse.urlsplit(self.driver.current_url).path
@@ -263,6 +263,11 @@ class Browser:
         """Click a submit button, and wait for the page it leads to."""
         old = self.find("html")
         self.find(css).click()
+        self.wait_replaced(old)
+
+    def wait_replaced(self, old):
+        """Wait until the page whose <html> was OLD is replaced, and the
+        new one is loaded."""
         WebDriverWait(self.driver, PAGE_WAIT).until(lambda d: _stale(old))
         self.wait_loaded()
 
