@@ -260,9 +260,16 @@ class Browser:
         el.send_keys(value)
 
     def submit_by(self, css):
-        """Click a submit button, and wait for the page it leads to."""
+        """Click a submit button or a link, and wait for the page it
+        leads to."""
+        self.follow(self.find(css))
+
+    def follow(self, el):
+        """Click EL, a button or link of the page, and wait for the page
+        it leads to (not only for a document that is complete: the old
+        one is, until the new one replaces it)."""
         old = self.find("html")
-        self.find(css).click()
+        el.click()
         self.wait_replaced(old)
 
     def wait_replaced(self, old):

@@ -85,8 +85,7 @@ def swedish_home(b):
 
 
 def switch(b, to):
-    b.find('#lang a[href="?lang=%s"]' % to).click()
-    b.wait_loaded()
+    b.submit_by('#lang a[href="?lang=%s"]' % to)
 
 
 def switch_to_english(b):
@@ -119,11 +118,9 @@ def swedish_setup(b):
     expect(b.text("#app-password"), "the new app password")
     expect_equal(b.text("#copy"), swedish("Copy"), "the Copy button")
     untranslated(b, "new app password")
-    b.find("#done").click()
-    b.wait_loaded()
+    b.submit_by("#done")
     expect_equal(b.text("#apps tr.app td.last-used"), swedish("Never"), "an unused one's last use")
-    b.find("#apps button.revoke").click()
-    b.wait_loaded()
+    b.submit_by("#apps button.revoke")
     untranslated(b, "revoke confirmation")
     b.submit_by("#confirm")
     untranslated(b, "apps (empty)")

@@ -171,8 +171,7 @@ def cell(r, css):
 
 
 def the_list():
-    b.driver.find_element(By.ID, "done").click()
-    b.wait_loaded()
+    b.submit_by("#done")
     expect_equal(b.path(), "/apps", "the page after Done")
     r = row("Phone")
     expect_equal(r.get_attribute("data-id"), seen["pw"][:4], "the row's data-id: the id")
@@ -190,26 +189,22 @@ def the_list():
 
 def second_one():
     seen["pw2"] = create("Outlook on laptop")
-    b.driver.find_element(By.ID, "done").click()
-    b.wait_loaded()
+    b.submit_by("#done")
     expect_equal(len(b.find_all("#apps tr.app")), 2, "rows")
     expect_equal(cell(row("Outlook on laptop"), "td.last-used"), "Never", "its last use")
     b.shot("06-app-passwords")
 
 
 def revoke_phone():
-    row("Phone").find_element(By.CSS_SELECTOR, "button.revoke").click()
-    b.wait_loaded()
+    b.follow(row("Phone").find_element(By.CSS_SELECTOR, "button.revoke"))
     expect_equal(b.text("#confirm"), "Revoke", "the confirmation's button")
     expect_equal(b.find("#cancel").get_attribute("href"),
                  env.url("/apps"), "Cancel's link")
     labels.audit(b, "revoke confirmation")
     b.shot("07-revoke")
-    b.find("#cancel").click()
-    b.wait_loaded()
+    b.submit_by("#cancel")
     expect_equal(len(b.find_all("#apps tr.app")), 2, "rows after Cancel")
-    row("Phone").find_element(By.CSS_SELECTOR, "button.revoke").click()
-    b.wait_loaded()
+    b.follow(row("Phone").find_element(By.CSS_SELECTOR, "button.revoke"))
     b.submit_by("#confirm")
     expect_equal(b.path(), "/apps", "the page after the revoke")
     expect_equal([cell(r, "td.label") for r in b.find_all("#apps tr.app")],
@@ -227,8 +222,7 @@ def bind_refused():
 
 
 def revoke_all():
-    b.find("#revoke-all").click()
-    b.wait_loaded()
+    b.submit_by("#revoke-all")
     expect_equal(b.text("#confirm"), "Revoke", "the confirmation's button")
     expect(b.has("#cancel"), "a Cancel link")
     labels.audit(b, "revoke-all confirmation")

@@ -153,8 +153,7 @@ def without_javascript():
         nojs.submit_by("#create")
         expect(nojs.text("#app-password"), "the app password is shown")
         expect(not nojs.find("#copy").is_displayed(), "no Copy button without JavaScript")
-        nojs.find("#done").click()
-        nojs.wait_loaded()
+        nojs.submit_by("#done")
         expect_equal([r.text.strip() for r in nojs.find_all("#apps tr.app td.label")],
                      ["No script"], "the list's labels")
         nojs.submit_by("#signout")
