@@ -81,6 +81,7 @@ help:
 	@echo "  check      build, then run every unit and integration test under prove"
 	@echo "  bench      the bind benchmark against plain binds and slapo-otp"
 	@echo "  fuzz       the library's parsers under libFuzzer, FUZZ_SECONDS (60)"
+	@echo "  screenshots  apppw-web's pictures in docs/img/, from its browser tests"
 	@echo "  install    install module, schema, tool, apppw-web, catalogs and man pages"
 	@echo "             (DESTDIR aware)"
 	@echo "  clean      remove build outputs and run/, keep the fetched OpenLDAP tree"
@@ -232,5 +233,6 @@ distclean: clean
 FORCE:
 
 include tests/bench/bench.mk
+include tests/web/web.mk
 -include $(wildcard $(BUILD)/lib/*.d $(BUILD)/overlay/*.d $(BUILD)/tools/*.d \
 	$(BUILD)/tools/*/*.d $(BUILD)/web/*.d $(BUILD)/tests/*.d $(BUILD)/bench/*.d)

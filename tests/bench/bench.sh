@@ -17,6 +17,8 @@
 #   P, Q      two providers replicating each other, apppw         rc rd
 #   R, S      the same without the overlay                        ra
 #             (replication.sh)
+#   server W  dataset 4 (all MFA, TOTP, 3 app passwords), apppw   web
+#             and apppw-web in front of it
 #
 # Dataset 3 exists because a TOTP code may be used once per 30 s step:
 # d and e are bursts over all its users, and the bigger it is, the longer
@@ -47,7 +49,10 @@
 #                         on every server; 0: slapd's default (read for all)
 #   BENCH_REPL_SECONDS [8] measured seconds of ra and rc
 #   BENCH_REPL_TOTP_USERS [20000]  TOTP users of rd
-#   BENCH_SCENARIOS ["a b c40 f40 d e c1 f t w g ra rc rd"]  which ones to run
+#   BENCH_WEB_SESSIONS [200]  web: sessions signed in to apppw-web
+#   BENCH_WEB_THREADS [4] web: concurrent keep-alive connections
+#   BENCH_WEB_SECONDS [10]    web: measured seconds (after 2 s of warm-up)
+#   BENCH_SCENARIOS ["a b c40 f40 d e c1 f t w g ra rc rd web"]  which ones to run
 #   BENCH_DIR [build/bench/run]  data, configs, logs (wiped at start)
 set -eu
 
@@ -75,11 +80,15 @@ CHUNKS=${BENCH_TOTP_CHUNKS:-2}
 ARGON2_USERS=${BENCH_ARGON2_USERS:-300}
 ARGON2_SECONDS=${BENCH_ARGON2_SECONDS:-4}
 ARGON2_PARAMS=${BENCH_ARGON2_PARAMS:-m=65536 t=2 p=1}
+WEB_SESSIONS=${BENCH_WEB_SESSIONS:-200}
+WEB_THREADS=${BENCH_WEB_THREADS:-4}
+WEB_SECONDS=${BENCH_WEB_SECONDS:-10}
+WEB=$ROOT/build/apppw-web
 SYNC=${BENCH_SYNC:-0}
 ACL=${BENCH_ACL:-1}
 DBPLACE=${BENCH_DB:-tmpfs}
 KEEP=${BENCH_KEEP:-0}
-SCENARIOS=${BENCH_SCENARIOS:-a b c40 f40 d e c1 f t w g ra rc rd}
+SCENARIOS=${BENCH_SCENARIOS:-a b c40 f40 d e c1 f t w g ra rc rd web}
 WORK=${BENCH_DIR:-$ROOT/build/bench/run}
 # the TOTP parameters, the same for the overlay and for slapo-otp
 DIGITS=6
@@ -117,10 +126,13 @@ cleanup() {
 trap 'cleanup' EXIT
 trap 'exit 130' INT TERM
 
-for f in "$BIN/gendata" "$BIN/loadgen"; do
+for f in "$BIN/gendata" "$BIN/loadgen" "$BIN/webload"; do
 	[ -x "$f" ] || die "$f is missing; run 'make bench'"
 done
-if wants b c40 f40 c1 f d rc rd; then
+if wants web; then
+	[ -x "$WEB" ] || die "$WEB is missing; run 'make bench'"
+fi
+if wants b c40 f40 c1 f d rc rd web; then
 	[ -f "$MODULE" ] || die "$MODULE is missing; run 'make bench'"
 fi
 [ -x "$SLAPD" ] || die "no $SLAPD (Debian's slapd package)"
@@ -162,6 +174,10 @@ if wants d e; then
 	"$BIN/gendata" -t mfa -n "$TOTP_USERS" -k 1 -d $DIGITS -s $STEP -w $WINDOW \
 		-o "$DATA/totp.ldif" -O "$DATA/oath.ldif" -c "$DATA/totp.creds"
 fi
+if wants web; then
+	"$BIN/gendata" -t mfa -n "$WEB_SESSIONS" -k 3 -d $DIGITS -s $STEP -w $WINDOW \
+		-o "$DATA/web.ldif" -c "$DATA/web.creds"
+fi
 if wants g; then
 	# one hash for all: each costs some 100 ms to make, and what is
 	# measured is the check, whose cost the parameters alone decide
@@ -201,7 +217,12 @@ if wants g; then
 	load G "$DATA/argon2.ldif"
 fi
 
-for s in A B C D E G; do
+if wants web; then
+	write_conf W "moduleload $MODULE" "$APPPW_OVERLAY"
+	load W "$DATA/web.ldif"
+fi
+
+for s in A B C D E G W; do
 	[ -f "$WORK/$s/slapd.conf" ] && start_server $s
 done
 say "bench: servers up after $(( $(date +%s) - START )) s"
@@ -316,6 +337,19 @@ while [ $r -lt "$ROUNDS" ]; do
 done
 replication_scenarios
 
+# web: apppw-web in front of server W, after the LDAP scenarios (so that
+# it disturbs none of them); its RSS is read with the sessions still open
+if wants web; then
+	start_web W
+	"$BIN/webload" -a "127.0.0.1:$PORT_WEB" -f "$DATA/web.creds" \
+		-n "$WEB_SESSIONS" -t "$WEB_THREADS" -w 2 -d "$WEB_SECONDS" \
+		>"$WORK/web.out" 2>&1 || RC=1
+	sed -n 's/^RESULT //p' "$WORK/web.out" >"$RES/web"
+	grep -v '^RESULT ' "$WORK/web.out" >&2 || :
+	WEB_RSS=$(awk '/^VmRSS/ { print $2 }' "/proc/$PID_WEB/status") || WEB_RSS=
+	WEB_HWM=$(rss_kib "$PID_WEB") || WEB_HWM=
+fi
+
 RSS_A="" RSS_B=""
 [ -n "${PID_A:-}" ] && RSS_A=$(rss_kib "$PID_A")
 [ -n "${PID_B:-}" ] && RSS_B=$(rss_kib "$PID_B")
@@ -328,10 +362,14 @@ if [ "$KEEP" = 1 ]; then
 		echo "#!/bin/sh"
 		echo "# stops the servers bench.sh left running (BENCH_KEEP=1)"
 	} >"$WORK/stop.sh"
-	for s in A B C D E G; do
+	for s in A B C D E G W WEB; do
 		eval "port=\${PORT_$s:-} pid=\${PID_$s:-}"
 		[ -n "$pid" ] || continue
-		echo "$s ldap://127.0.0.1:$port/ $pid $WORK/$s/slapd.conf" >>"$WORK/servers"
+		if [ "$s" = WEB ]; then
+			echo "$s http://127.0.0.1:$port/ $pid $WORK/web.log" >>"$WORK/servers"
+		else
+			echo "$s ldap://127.0.0.1:$port/ $pid $WORK/$s/slapd.conf" >>"$WORK/servers"
+		fi
 		echo "kill $pid 2>/dev/null" >>"$WORK/stop.sh"
 	done
 	[ -n "$SHMDIR" ] && echo "sleep 1; rm -rf '$SHMDIR'" >>"$WORK/stop.sh"

@@ -1,8 +1,8 @@
 # report.sh - the benchmark's report; sourced by bench.sh (POSIX sh).
 #
 # summarise merges the runs of each scenario into one line of $SUMMARY;
-# report prints the settings, the table, the ratios against their targets
-# and the servers' memory. Both read bench.sh's settings and results
+# report prints the settings, the table, the ratios against their targets,
+# the servers' memory, and apppw-web's figures against theirs. Both read bench.sh's settings and results
 # (RES, BIN, TICKS, USERS, K, ...); report sets RC=1 when a scenario had
 # unexpected results.
 
@@ -135,5 +135,40 @@ report() {
 			"; data.mdb $((DBSIZE / 1024)) MiB"
 	elif [ -n "$RSS_A" ]; then
 		echo "slapd peak RSS (VmHWM), $USERS users, no overlay: $((RSS_A / 1024)) MiB"
+	fi
+	[ -f "$RES/web" ] && web_report
+	return 0
+}
+
+# web_report: apppw-web's rate and latency over its signed-in sessions,
+# and its memory with them, against the issue's targets (p99 under 50 ms,
+# RSS under 64 MiB); ERROR (and RC=1) if a request or a sign-in failed
+web_report() {
+	echo
+	echo "apppw-web: $WEB_SESSIONS sessions signed in (password+code), then GET /apps" \
+		"round-robin over them on $WEB_THREADS keep-alive connections, 2 s warm-up + $WEB_SECONDS s"
+	if ! awk -v rss="${WEB_RSS:-0}" -v hwm="${WEB_HWM:-0}" -v out="$WORK/web.out" '
+	{
+		for ( i = 1; i <= NF; i++ ) {
+			split( $i, kv, "=" ); v[kv[1]] = kv[2]
+		}
+		seen = 1
+	}
+	END {
+		if ( !seen || v["errors"] != 0 || v["requests"] == 0 ) {
+			printf "web      ERROR: %s unexpected answers (see %s)\n",
+				seen ? v["errors"] : "no", out
+			exit 1
+		}
+		printf "web      %d sessions signed in in %.2f s; %d requests\n",
+			v["sessions"], v["signin_seconds"], v["requests"]
+		printf "web      %9.1f requests/s     p50 %6.2f ms   p99 %6.2f ms" \
+			"  target p99 < 50 ms    %s\n", v["rate"], v["p50_us"] / 1000,
+			v["p99_us"] / 1000, v["p99_us"] < 50000 ? "ok" : "MISSED"
+		printf "web      RSS %6.1f MiB (peak %6.1f MiB) with the sessions" \
+			"        target < 64 MiB      %s\n", rss / 1024, hwm / 1024,
+			hwm < 65536 ? "ok" : "MISSED"
+	}' "$RES/web"; then
+		RC=1
 	fi
 }

@@ -1,10 +1,10 @@
-# servers.sh - the benchmark's private slapd servers; sourced by bench.sh
-# (POSIX sh).
+# servers.sh - the benchmark's private slapd servers, and apppw-web in
+# front of one of them; sourced by bench.sh (POSIX sh).
 #
 # Every server has a directory $WORK/NAME (slapd.conf and the logs) and a
 # database in $DBROOT/NAME. The caller sets ROOT (before sourcing), WORK,
-# DBROOT, SUFFIX, SCHEMA, SLAPD, SYNC and ACL, and defines die; PIDS holds
-# the servers started and not yet stopped.
+# DBROOT, SUFFIX, SCHEMA, SLAPD, SYNC, ACL and WEB (apppw-web), and
+# defines die; PIDS holds the servers started and not yet stopped.
 
 . "$ROOT/tests/lib/ports.sh"
 
@@ -93,6 +93,34 @@ start_server() {
 	done
 	cat "$d/slapd.log" >&2
 	die "server $1 did not start"
+}
+
+# start_web name: apppw-web for server NAME's users, on a free loopback
+# port; sets PORT_WEB and PID_WEB once it listens. Its log (one line an
+# event) is $WORK/web.log.
+start_web() {
+	eval "ldap_port=\$PORT_$1"
+	for _ in 1 2 3 4 5; do
+		port=$(free_port) || die "no free port"
+		"$WEB" -H "ldap://127.0.0.1:$ldap_port/" \
+			--user-dn "uid=%s,ou=people,$SUFFIX" \
+			--listen "127.0.0.1:$port" --locale-dir "$ROOT/build/locale" \
+			>>"$WORK/web.log" 2>&1 &
+		pid=$!
+		PIDS="$PIDS $pid"
+		i=0
+		while kill -0 "$pid" 2>/dev/null && [ $i -lt 100 ]; do
+			if ss -Htln "( sport = :$port )" | grep -q .; then
+				PORT_WEB=$port PID_WEB=$pid
+				return 0
+			fi
+			sleep 0.1; i=$((i + 1))
+		done
+		kill "$pid" 2>/dev/null || :
+		wait "$pid" 2>/dev/null || :
+	done
+	tail -5 "$WORK/web.log" >&2
+	die "apppw-web did not start"
 }
 
 # load name ldif: slapadd the LDIF into the server's database

@@ -23,6 +23,8 @@ PACKAGES="$PACKAGES dovecot-core dovecot-imapd dovecot-pop3d dovecot-ldap postfi
 # apppw-web: its HTTP server library, msgfmt for its catalogs, and curl and
 # openssl (above) for its scenarios
 PACKAGES="$PACKAGES libmicrohttpd-dev gettext"
+# apppw-web's browser tests (tests/web): headless Chromium driven by Selenium
+PACKAGES="$PACKAGES chromium chromium-driver python3-selenium"
 
 missing_packages() {
 	for p in $PACKAGES; do
