@@ -3106,6 +3106,11 @@ apppw_exop_enrol( Operation *op, SlapReply *rs )
 	rc = dnPrettyNormal( NULL, &dn, &op->o_req_dn, &op->o_req_ndn,
 		op->o_tmpmemctx );
 	op->o_tmpfree( dn.bv_val, op->o_tmpmemctx );
+	if ( rc != LDAP_SUCCESS ) {
+		/* a DN too long is refused before they are set */
+		BER_BVZERO( &op->o_req_dn );
+		BER_BVZERO( &op->o_req_ndn );
+	}
 	if ( rc != LDAP_SUCCESS || BER_BVISEMPTY( &op->o_req_ndn ) ) {
 		rs->sr_text = "apppw: the DN is not valid";
 		rc = LDAP_INVALID_DN_SYNTAX;

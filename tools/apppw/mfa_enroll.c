@@ -439,9 +439,9 @@ failed( int rc )
 }
 
 /* Store the secret of a pending account with the server's enrol
- * operation, then step 5. An exit status. */
+ * operation (*stored: whether it was), then step 5. An exit status. */
 static int
-enrol_pending( struct session *s, struct enrolment *en )
+enrol_pending( struct session *s, struct enrolment *en, int *stored )
 {
 	time_t step_start;
 	int rc;
@@ -449,6 +449,7 @@ enrol_pending( struct session *s, struct enrolment *en )
 	if ( send_enrol( s, en, &step_start ) != 0 ) {
 		return EXIT_OPFAIL;
 	}
+	*stored = 1;
 	say( "\nYour authenticator app is enrolled for %s.\n"
 		"From now on, sign in with your password immediately followed by the "
 		"current\ncode from the app: for the password \"password\" and the code "
@@ -539,8 +540,13 @@ enroll_run( struct session *s )
 	}
 
 	if ( s->bind_refused ) {
-		rc = enrol_pending( s, &en );
-		file_written = 0;
+		int stored = 0;
+
+		rc = enrol_pending( s, &en, &stored );
+		/* the file holds the stored secret: the person keeps it */
+		if ( stored ) {
+			file_written = 0;
+		}
 		goto out;
 	}
 	if ( !has_value( s->ld, e, "objectClass", APPPW_OC_USER ) ) {
@@ -559,6 +565,12 @@ enroll_run( struct session *s )
 	mods[n] = &mod[n];
 	mods[++n] = NULL;
 	if ( modify( s, s->dn, mods ) != 0 ) {
+		/* users do not turn MFA on for themselves under the
+		 * recommended ACLs */
+		if ( !was_required ) {
+			say( "MFA is not required for %s: once an administrator "
+				"requires it,\nenrol with your password.", s->dn );
+		}
 		rc = EXIT_OPFAIL;
 		goto out;
 	}
