@@ -11,6 +11,7 @@ start_slapd
 
 QUINN="uid=quinn,ou=people,$BASE_DN"
 RUTH="uid=ruth,ou=people,$BASE_DN"
+UMA="uid=uma,ou=people,$BASE_DN"
 SECRET=$(head -c 20 /dev/urandom | base32 | tr -d =)
 
 test_expect_success 'setup: quinn and ruth are pending' '
@@ -47,6 +48,31 @@ test_expect_success 'locked: the right password and code are refused, and nothin
 test_expect_success 'ruth, whose codes did not count, enrols' '
 	expect_enrol 0 "" "$RUTH" ruth-pw "$SECRET" "$(totp "$SECRET")"
 	test "$(values "$RUTH" apppwTOTPSecret)" = "$SECRET"
+'
+
+test_expect_success 'two enrolments at once with two secrets: one stores its secret' '
+	add_user uma uma-pw "apppwMFARequired: TRUE" >/dev/null
+	other=$(head -c 20 /dev/urandom | base32 | tr -d =)
+	totp_settle 30 5
+	printf "%s\n" "$("$CREATE_CODEC" enrol "$UMA" uma-pw "$SECRET" "$(totp "$SECRET")")" \
+		"$("$CREATE_CODEC" enrol "$UMA" uma-pw "$other" "$(totp "$other")")" \
+		>"$TEST_DIR/requests"
+	# each run takes a request of its own: the first to make the directory
+	# the first line
+	cat >"$TEST_DIR/send" <<-EOF
+	#!/bin/sh
+	n=2
+	mkdir "$TEST_DIR/first" 2>/dev/null && n=1
+	exec ldapexop -x -H "$LDAP_URI" "$ENROL_OID::\$(sed -n "\${n}p" "$TEST_DIR/requests")"
+	EOF
+	chmod +x "$TEST_DIR/send"
+	at_once 2 "$TEST_DIR/send" >"$TEST_DIR/statuses"
+	printf "1 0\n1 1\n" | diff -u - "$TEST_DIR/statuses"
+	grep -h "additional info" "$TEST_DIR"/at-once/*.out >"$TEST_DIR/texts"
+	echo "	additional info: apppw: this account has enrolled a TOTP authenticator already: a new one is enrolled from a session signed in with the password followed by a code" |
+		diff -u - "$TEST_DIR/texts"
+	stored=$(values "$UMA" apppwTOTPSecret)
+	test "$stored" = "$SECRET" || test "$stored" = "$other"
 '
 
 stop_slapd
