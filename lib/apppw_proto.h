@@ -33,6 +33,32 @@
 #define APPPW_TAG_ID		((ber_tag_t) 0x80U)
 #define APPPW_TAG_PASSWORD	((ber_tag_t) 0x81U)
 
+/* Enrol the first TOTP authenticator of a pending entry (apppwMFARequired
+ * TRUE, no apppwTOTPSecret), with its password: no bind is needed, since
+ * the entry cannot bind with its password alone. See slapo-apppw(5),
+ * ENROLMENT.
+ *
+ * requestValue ::= SEQUENCE {
+ *	dn	 [0] LDAPDN,			-- the pending entry
+ *	password [1] OCTET STRING,		-- its password
+ *	secret	 [2] OCTET STRING,		-- the new TOTP secret, base32
+ *	code	 [3] OCTET STRING }		-- the current code for it
+ *
+ * responseValue ::= SEQUENCE {
+ *	step	 [0] OCTET STRING }		-- the start of the code's time
+ *						-- step, as apppwTOTPLastStep
+ *
+ * The responseName is the request's OID. The code's step is recorded: a
+ * bind needs the code of a later step. Errors as for create.
+ */
+#define APPPW_OID_EXOP_ENROL	APPPW_OID_ARC ".3.2"
+
+#define APPPW_TAG_ENROL_DN		((ber_tag_t) 0x80U)
+#define APPPW_TAG_ENROL_PASSWORD	((ber_tag_t) 0x81U)
+#define APPPW_TAG_ENROL_SECRET		((ber_tag_t) 0x82U)
+#define APPPW_TAG_ENROL_CODE		((ber_tag_t) 0x83U)
+#define APPPW_TAG_ENROL_STEP		((ber_tag_t) 0x80U)
+
 /* schema names (schema/apppw.schema) */
 #define APPPW_OC_USER		"apppwUser"
 #define APPPW_AT_MFA		"apppwMFARequired"

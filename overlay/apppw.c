@@ -31,6 +31,7 @@
 #include "ldap_avl.h"
 
 #include "apppw_create.h"
+#include "apppw_enrol.h"
 #include "apppw_label.h"
 #include "apppw_proto.h"
 #include "apppw_record.h"
@@ -162,6 +163,8 @@ static const struct berval apppw_sasl_passwordless[] = {
 
 static const struct berval apppw_exop_create_oid =
 	BER_BVC( APPPW_OID_EXOP_CREATE );
+static const struct berval apppw_exop_enrol_oid =
+	BER_BVC( APPPW_OID_EXOP_ENROL );
 
 static slap_overinst apppw;
 
@@ -995,6 +998,21 @@ apppw_entry_mfa( Entry *e )
 		bvmatch( &a->a_nvals[0], (struct berval *)&slap_true_bv );
 }
 
+/* An MFA-required entry without a TOTP secret is pending: its password
+ * alone never binds, and its first authenticator is enrolled with the
+ * enrol extended operation, which carries the password. */
+static int
+apppw_entry_pending( Entry *e )
+{
+	Attribute *a = attr_find( e->e_attrs, ad_totp_secret );
+
+	return apppw_entry_mfa( e ) && !( a && a->a_numvals );
+}
+
+static const char apppw_why_pending[] =
+	"pending: MFA is required but no TOTP secret is enrolled; enrol first "
+	"(apppw mfa enroll)";
+
 /* The backend appends the operational attributes it sets (modifiersName,
  * entryCSN, ...) to an internal modify's list, and apppw_op_modify may
  * append its own: they are allocated, and ours to free, while the caller's
@@ -1425,7 +1443,7 @@ apppw_check_code( Operation *op, apppw_info *ai, Entry *e, apppw_bind_state *bs 
 	bs->code_given = 1;
 	a_secret = attr_find( e->e_attrs, ad_totp_secret );
 	if ( !a_secret || !a_secret->a_numvals ) {
-		bs->code_why = "no TOTP secret is enrolled";
+		bs->code_why = apppw_why_pending;
 		return;
 	}
 	/* stored before the bound was kept: too dear to check */
@@ -1498,6 +1516,10 @@ apppw_examine( Operation *op, apppw_info *ai, Entry *e, apppw_bind_state *bs )
 		}
 	} else if ( bs->kind != APPPW_SESSION_APP ) {
 		apppw_check_code( op, ai, e, bs );
+		/* the password alone: say why no code can help yet */
+		if ( !bs->code_given && apppw_entry_pending( e ) ) {
+			bs->code_why = apppw_why_pending;
+		}
 		if ( !app_form ) {
 			bs->why = bs->code_why;
 		}
@@ -1905,7 +1927,9 @@ apppw_op_bind( Operation *op, SlapReply *rs )
 	Entry *e = NULL;
 	int rc;
 
-	if ( op->orb_method != LDAP_AUTH_SIMPLE || BER_BVISEMPTY( &op->orb_cred ) ) {
+	/* an enrolment's check of the password is left to the others */
+	if ( op->orb_method != LDAP_AUTH_SIMPLE || BER_BVISEMPTY( &op->orb_cred ) ||
+			apppw_is_internal( op ) ) {
 		return SLAP_CB_CONTINUE;
 	}
 	/* whatever this bind does, the connection's old identity is gone */
@@ -1992,6 +2016,9 @@ static const char apppw_txt_need_mfa[] =
 	"apppw: app passwords need MFA: this entry's apppwMFARequired is not TRUE";
 static const char apppw_txt_disabled[] =
 	"apppw: app passwords are disabled on this server (apppw-enabled off)";
+static const char apppw_txt_pending[] =
+	"apppw: this account has not enrolled a TOTP authenticator yet: app "
+	"passwords are made once it has (apppw mfa enroll)";
 static const char apppw_txt_expired[] =
 	"apppw: the app password's expiry is in the past";
 
@@ -3271,6 +3298,8 @@ apppw_chk_referrals( Operation *op, SlapReply *rs )
 
 /* ---- extended operation: create ----------------------------------------- */
 
+static int apppw_op_enrol( Operation *op, SlapReply *rs );
+
 static int
 apppw_op_extended( Operation *op, SlapReply *rs )
 {
@@ -3285,6 +3314,9 @@ apppw_op_extended( Operation *op, SlapReply *rs )
 	Entry *e = NULL;
 	int self, len, tries, rc;
 
+	if ( bvmatch( &op->ore_reqoid, (struct berval *)&apppw_exop_enrol_oid ) ) {
+		return apppw_op_enrol( op, rs );
+	}
 	if ( !bvmatch( &op->ore_reqoid, (struct berval *)&apppw_exop_create_oid ) ) {
 		return SLAP_CB_CONTINUE;
 	}
@@ -3348,6 +3380,11 @@ apppw_op_extended( Operation *op, SlapReply *rs )
 	}
 	if ( !apppw_entry_mfa( e ) ) {
 		rs->sr_text = apppw_txt_need_mfa;
+		rc = LDAP_CONSTRAINT_VIOLATION;
+		goto done;
+	}
+	if ( apppw_entry_pending( e ) ) {
+		rs->sr_text = apppw_txt_pending;
 		rc = LDAP_CONSTRAINT_VIOLATION;
 		goto done;
 	}
@@ -3494,6 +3531,348 @@ apppw_exop_create( Operation *op, SlapReply *rs )
 	BER_BVZERO( &op->o_req_dn );
 	BER_BVZERO( &op->o_req_ndn );
 	op->o_bd = bd;
+	return rc;
+}
+
+/* ---- extended operation: enrol ------------------------------------------ */
+
+static const char apppw_txt_enrolled[] =
+	"apppw: this account has enrolled a TOTP authenticator already: a new "
+	"one is enrolled from a session signed in with the password followed "
+	"by a code";
+static const char apppw_txt_nothing_to_enrol[] =
+	"apppw: MFA is not required for this account: there is nothing to "
+	"enrol (ask your administrator)";
+
+/* An enrolment as it is checked: the request (pointing into the
+ * operation's data), what the entry is, and the code's verdict. */
+typedef struct apppw_enrolment {
+	struct apppw_enrol_request req;
+	int mfa;			/* the entry is MFA-required */
+	int code_ok;			/* the code is right for the new secret */
+	int64_t step;			/* and of this step */
+	apppw_throttle_policy policy;
+	apppw_throttle_key tkey;
+	const char *why;		/* refused: the reason, for the log alone */
+} apppw_enrolment;
+
+/* The code's verdict, once the backend has accepted the password: wrong
+ * codes count in the TOTP throttle, as in a password+code bind, and only
+ * then. LDAP_SUCCESS, or LDAP_INVALID_CREDENTIALS with en->why. */
+static int
+apppw_enrol_verdict( Operation *op, apppw_info *ai, apppw_enrolment *en )
+{
+	apppw_throttle_report tr;
+	char until[APPPW_TIME_LEN + 1];
+
+	/* the right password of an account that has nothing to enrol: the
+	 * caller says so; the overlays below saw a good password */
+	if ( !en->mfa ) {
+		return LDAP_SUCCESS;
+	}
+	switch ( apppw_throttle_attempt( &en->tkey, op->o_time, en->code_ok,
+			&en->policy, &tr ) ) {
+	case APPPW_THROTTLE_PASS:
+		return LDAP_SUCCESS;
+	case APPPW_THROTTLE_COUNTED:
+		en->why = apppw_text( op, "wrong or out-of-window TOTP code for the "
+			"new secret (%u of %d before a lockout)", tr.failures,
+			ai->totp_max_failures );
+		break;
+	case APPPW_THROTTLE_LOCKED_NOW:
+		apppw_time_format( tr.until, until );
+		en->why = apppw_text( op, "wrong or out-of-window TOTP code for the "
+			"new secret; TOTP locked until %s (lockout %u in a row)",
+			until, tr.lockouts );
+		break;
+	case APPPW_THROTTLE_REFUSED:
+		en->why = "TOTP is locked after wrong codes";
+		break;
+	}
+	return LDAP_INVALID_CREDENTIALS;
+}
+
+/* The enrolment's password, checked as a simple bind of the entry through
+ * the database's whole overlay stack, as apppw_bind_code passes a password
+ * down: slapo-ppolicy, in either order, refuses a locked account and
+ * counts the outcome, lastbind records it, and the backend checks
+ * userPassword as for any bind. apppw's own bind hook lets it through (it
+ * is marked as the overlay's own operation); nothing is sent to the client
+ * and the connection's identity does not change. The backend's success is
+ * left unsent: the code's verdict is given then, so that every overlay's
+ * callback sees the enrolment's outcome, a wrong code included. */
+static int
+apppw_enrol_bind( Operation *op, slap_overinst *on, apppw_enrolment *en )
+{
+	Operation op2 = *op;
+	Opheader oh = *op->o_hdr;
+	SlapReply rs2 = { REP_RESULT };
+	slap_callback cb = { .sc_response = slap_null_cb,
+		.sc_private = &apppw_internal_op };
+	int rc;
+
+	op2.o_hdr = &oh;
+	op2.o_tag = LDAP_REQ_BIND;
+	op2.o_callback = &cb;
+	op2.orb_method = LDAP_AUTH_SIMPLE;
+	op2.orb_cred = en->req.password;
+	BER_BVZERO( &op2.orb_edn );
+	BER_BVZERO( &op2.orb_mech );
+	op2.orb_ssf = 0;
+
+	op2.o_bd->bd_info = (BackendInfo *)on->on_info;
+	rc = op2.o_bd->be_bind( &op2, &rs2 );
+	op->o_bd->bd_info = (BackendInfo *)on;
+	if ( rc == LDAP_SUCCESS ) {
+		rs2.sr_err = apppw_enrol_verdict( op, on->on_bi.bi_private, en );
+		send_ldap_result( &op2, &rs2 );
+		op->o_bd->bd_info = (BackendInfo *)on;
+		rc = rs2.sr_err;
+	}
+	if ( !BER_BVISNULL( &op2.orb_edn ) ) {
+		ch_free( op2.orb_edn.bv_val );
+	}
+	return rc;
+}
+
+/* The secret and the code's step, in one write: the secret is added, not
+ * replaced, so that of two enrolments racing only one stores its secret;
+ * the step makes the code used, so that it cannot bind afterwards. */
+static int
+apppw_enrol_store( Operation *op, slap_overinst *on, apppw_info *ai,
+	apppw_enrolment *en, char step[APPPW_LASTSTEP_MAX_LEN + 1],
+	const char **text )
+{
+	struct berval secret[2] = { BER_BVNULL, BER_BVNULL },
+		laststep[2] = { BER_BVNULL, BER_BVNULL };
+	Modifications mods[2];
+	int rc;
+
+	if ( apppw_laststep_format( (time_t)en->step * ai->totp_step, step,
+			APPPW_LASTSTEP_MAX_LEN + 1 ) ) {
+		*text = "apppw: cannot record the code's step";
+		return LDAP_OTHER;
+	}
+	/* the request's fields are not terminated; entries' values are */
+	ber_dupbv_x( &secret[0], &en->req.secret, op->o_tmpmemctx );
+	ber_str2bv( step, 0, 0, &laststep[0] );
+	apppw_mod_init( &mods[1], ad_totp_last, LDAP_MOD_REPLACE, laststep, NULL );
+	apppw_mod_init( &mods[0], ad_totp_secret, LDAP_MOD_ADD, secret, &mods[1] );
+	rc = apppw_internal_modify( op, on, &op->o_req_ndn, mods, 2, text );
+	apppw_wipe( secret[0].bv_val, secret[0].bv_len );
+	op->o_tmpfree( secret[0].bv_val, op->o_tmpmemctx );
+	return rc;
+}
+
+/* Enrol the first authenticator of a pending entry: the caller need not
+ * be bound, since the request carries the entry's password. The order of
+ * the checks tells nobody more than a bind would: whether the password is
+ * right only once the account is known to need one more factor to enrol
+ * (never for an enrolled account, whose password alone proves nothing
+ * here), and the account's state only to whoever proved its password but
+ * for "enrolled already", which the tool needs to know. */
+static int
+apppw_op_enrol( Operation *op, SlapReply *rs )
+{
+	slap_overinst *on = (slap_overinst *)op->o_bd->bd_info;
+	apppw_info *ai = on->on_bi.bi_private;
+	apppw_enrolment en = { 0 };
+	apppw_throttle_report tr;
+	char until[APPPW_TIME_LEN + 1], step[APPPW_LASTSTEP_MAX_LEN + 1];
+	enum apppw_totp_secret_error serr;
+	Entry *e = NULL;
+	int enrolled = 0, rc;
+	unsigned i;
+
+	rs->sr_text = NULL;
+	if ( !op->ore_reqdata ||
+			apppw_enrol_request_decode( op->ore_reqdata, &en.req ) ) {
+		rs->sr_text = "apppw: malformed enrol request";
+		rc = LDAP_PROTOCOL_ERROR;
+		goto done;
+	}
+	if ( ( serr = apppw_totp_secret_check( en.req.secret.bv_val,
+			en.req.secret.bv_len ) ) != APPPW_TOTP_SECRET_OK ) {
+		rs->sr_text = apppw_text( op, "apppw: %s",
+			apppw_totp_secret_strerror( serr ) );
+		rc = serr == APPPW_TOTP_SECRET_TOO_LONG ?
+			LDAP_CONSTRAINT_VIOLATION : LDAP_INVALID_SYNTAX;
+		goto done;
+	}
+	for ( i = 0; i < en.req.code.bv_len &&
+			en.req.code.bv_val[i] >= '0' && en.req.code.bv_val[i] <= '9'; i++ )
+		;
+	if ( en.req.code.bv_len != (ber_len_t)ai->totp_digits ||
+			i != en.req.code.bv_len ) {
+		rs->sr_text = apppw_text( op, "apppw: the code must be %d digits "
+			"(apppw-totp-digits)", ai->totp_digits );
+		rc = LDAP_CONSTRAINT_VIOLATION;
+		goto done;
+	}
+	if ( BER_BVISEMPTY( &en.req.password ) ) {
+		en.why = "no password";
+		rc = LDAP_INVALID_CREDENTIALS;
+		goto done;
+	}
+
+	op->o_bd->bd_info = (BackendInfo *)on->on_info;
+	if ( be_entry_get_rw( op, &op->o_req_ndn, NULL, NULL, 0, &e ) == LDAP_SUCCESS ) {
+		Attribute *a = attr_find( e->e_attrs, ad_totp_secret );
+
+		en.mfa = apppw_entry_mfa( e );
+		enrolled = a && a->a_numvals;
+		be_entry_release_r( op, e );
+	} else {
+		/* as a bind to it would be: the backend says no more */
+		en.why = "no such entry";
+	}
+	op->o_bd->bd_info = (BackendInfo *)on;
+	if ( en.why ) {
+		rc = LDAP_INVALID_CREDENTIALS;
+		goto done;
+	}
+	if ( enrolled ) {
+		en.why = "the account has a TOTP secret already";
+		rs->sr_text = apppw_txt_enrolled;
+		rc = LDAP_UNWILLING_TO_PERFORM;
+		goto done;
+	}
+
+	apppw_throttle_policy_of( ai, &en.policy );
+	apppw_throttle_key_of( op->o_req_ndn.bv_val, op->o_req_ndn.bv_len, &en.tkey );
+	/* as for binds: while TOTP is locked neither factor is checked */
+	if ( en.mfa && apppw_throttle_locked( &en.tkey, op->o_time, &en.policy,
+			&tr ) ) {
+		apppw_time_format( tr.until, until );
+		en.why = apppw_text( op, "TOTP locked until %s after wrong codes",
+			until );
+		rc = LDAP_INVALID_CREDENTIALS;
+		goto done;
+	}
+	en.code_ok = !apppw_totp_check( en.req.secret.bv_val, en.req.secret.bv_len,
+		en.req.code.bv_val, en.req.code.bv_len, op->o_time, ai->totp_step,
+		ai->totp_digits, ai->totp_window, -1, &en.step );
+
+	rc = apppw_enrol_bind( op, on, &en );
+	if ( rc != LDAP_SUCCESS ) {
+		if ( !en.why ) {
+			en.why = apppw_text( op, "wrong password, or a password "
+				"policy (%d)", rc );
+		}
+		rc = LDAP_INVALID_CREDENTIALS;
+		goto done;
+	}
+	if ( !en.mfa ) {
+		en.why = "MFA is not required";
+		rs->sr_text = apppw_txt_nothing_to_enrol;
+		rc = LDAP_UNWILLING_TO_PERFORM;
+		goto done;
+	}
+	rc = apppw_enrol_store( op, on, ai, &en, step, &rs->sr_text );
+	if ( rc != LDAP_SUCCESS ) {
+		if ( apppw_lost_race( rc ) ) {
+			/* a concurrent enrolment stored its secret first */
+			rs->sr_text = apppw_txt_enrolled;
+			rc = LDAP_UNWILLING_TO_PERFORM;
+		}
+		en.why = apppw_text( op, "cannot store the secret (%s)%s",
+			ldap_err2string( rc ), SLAP_SHADOW( op->o_bd ) ? "; a consumer "
+				"forwards it with updateref and the chain overlay" : "" );
+		goto done;
+	}
+	Debug( LDAP_DEBUG_STATS, "%s apppw: ENROL dn=\"%s\" TOTP authenticator "
+		"enrolled, step at %s, peer=%s\n", op->o_log_prefix,
+		op->o_req_dn.bv_val, step, op->o_conn->c_peer_name.bv_val );
+	if ( apppw_enrol_response_encode( (time_t)en.step * ai->totp_step,
+			&rs->sr_rspdata ) ) {
+		/* stored: the client learns the step from the entry, or waits */
+		Debug( LDAP_DEBUG_ANY, "%s apppw: ENROL dn=\"%s\" cannot encode the "
+			"response\n", op->o_log_prefix, op->o_req_dn.bv_val );
+	} else {
+		rs->sr_rspoid = ch_strdup( APPPW_OID_EXOP_ENROL );
+	}
+
+done:
+	if ( rc != LDAP_SUCCESS ) {
+		Debug( LDAP_DEBUG_STATS, "%s apppw: ENROL dn=\"%s\" refused: %s "
+			"peer=%s\n", op->o_log_prefix, op->o_req_dn.bv_val,
+			en.why ? en.why : rs->sr_text ? rs->sr_text :
+				ldap_err2string( rc ), op->o_conn->c_peer_name.bv_val );
+	}
+	rs->sr_err = rc;
+	return rc;
+}
+
+/* The frontend's handler: the request names its entry, which need not be
+ * the caller's (who is usually anonymous): find the entry's database and
+ * let its overlay stack answer, as for create. slapd's restrictions are
+ * those of a simple bind, which the request is in part: it carries a
+ * password, and asks for the confidentiality simple binds ask for
+ * (security simple_bind=, ssf=, tls=, ...) and for binds to be allowed;
+ * slapd's own check would take it for a modify and ask an anonymous
+ * caller to authenticate. It writes, though: a database that refuses
+ * modifications refuses it too. Its password and secret are wiped once it
+ * is answered. */
+static int
+apppw_exop_enrol( Operation *op, SlapReply *rs )
+{
+	BackendDB *bd = op->o_bd;
+	struct apppw_enrol_request req;
+	struct berval dn;
+	int rc;
+
+	if ( !op->ore_reqdata || apppw_enrol_request_decode( op->ore_reqdata, &req ) ) {
+		rs->sr_text = "apppw: malformed enrol request";
+		rc = LDAP_PROTOCOL_ERROR;
+		goto wipe;
+	}
+	ber_dupbv_x( &dn, &req.dn, op->o_tmpmemctx );
+	rc = dnPrettyNormal( NULL, &dn, &op->o_req_dn, &op->o_req_ndn,
+		op->o_tmpmemctx );
+	op->o_tmpfree( dn.bv_val, op->o_tmpmemctx );
+	if ( rc != LDAP_SUCCESS ) {
+		/* a DN too long is refused before they are set */
+		BER_BVZERO( &op->o_req_dn );
+		BER_BVZERO( &op->o_req_ndn );
+	}
+	if ( rc != LDAP_SUCCESS || BER_BVISEMPTY( &op->o_req_ndn ) ) {
+		rs->sr_text = "apppw: the DN is not valid";
+		rc = LDAP_INVALID_DN_SYNTAX;
+		goto free;
+	}
+
+	op->o_bd = select_backend( &op->o_req_ndn, 0 );
+	if ( !op->o_bd || !overlay_is_inst( op->o_bd, apppw.on_bi.bi_type ) ) {
+		rs->sr_text = "apppw: the entry's database has no apppw overlay";
+		rc = LDAP_UNWILLING_TO_PERFORM;
+		goto free;
+	}
+	op->o_tag = LDAP_REQ_BIND;
+	rc = backend_check_restrictions( op, rs, NULL );
+	op->o_tag = LDAP_REQ_EXTENDED;
+	if ( rc != LDAP_SUCCESS ) {
+		Debug( LDAP_DEBUG_STATS, "%s apppw: ENROL dn=\"%s\" refused: %s "
+			"peer=%s\n", op->o_log_prefix, op->o_req_dn.bv_val,
+			rs->sr_text ? rs->sr_text : ldap_err2string( rc ),
+			op->o_conn->c_peer_name.bv_val );
+	} else if ( ( frontendDB->be_restrictops | op->o_bd->be_restrictops ) &
+			SLAP_RESTRICT_OP_MODIFY ) {
+		rs->sr_text = "apppw: this database refuses modifications";
+		rc = LDAP_UNWILLING_TO_PERFORM;
+	} else {
+		rc = op->o_bd->be_extended( op, rs );
+	}
+
+free:
+	op->o_tmpfree( op->o_req_dn.bv_val, op->o_tmpmemctx );
+	op->o_tmpfree( op->o_req_ndn.bv_val, op->o_tmpmemctx );
+	BER_BVZERO( &op->o_req_dn );
+	BER_BVZERO( &op->o_req_ndn );
+	op->o_bd = bd;
+wipe:
+	if ( op->ore_reqdata ) {
+		apppw_wipe( op->ore_reqdata->bv_val, op->ore_reqdata->bv_len );
+	}
 	return rc;
 }
 
@@ -3800,6 +4179,13 @@ init_module( int argc, char *argv[] )
 		SLAP_EXOP_WRITES, apppw_exop_create, 0 );
 	if ( rc ) {
 		Debug( LDAP_DEBUG_ANY, "apppw: cannot register the create "
+			"extended operation (%d)\n", rc );
+		return rc;
+	}
+	rc = load_extop2( (struct berval *)&apppw_exop_enrol_oid,
+		SLAP_EXOP_WRITES, apppw_exop_enrol, 0 );
+	if ( rc ) {
+		Debug( LDAP_DEBUG_ANY, "apppw: cannot register the enrol "
 			"extended operation (%d)\n", rc );
 		return rc;
 	}

@@ -108,7 +108,7 @@ test_expect_success 'an entry without a TOTP secret cannot get in with password 
 	admin_modify "$CAROL" delete apppwTOTPSecret
 	expect_bind 49 "$CAROL" "$CAROL_PW$(totp "$CAROL_TOTP" 1)"
 	expect_bind 49 "$CAROL" "$CAROL_PW"
-	grep -q "apppw: BIND dn=\"$CAROL\" refused: no TOTP secret is enrolled" "$TEST_DIR/slapd.log"
+	grep -q "apppw: BIND dn=\"$CAROL\" refused: pending: MFA is required but no TOTP secret is enrolled; enrol first" "$TEST_DIR/slapd.log"
 '
 
 test_expect_success 'eight digits through cn=config: an 8-digit code is accepted, a 6-digit one refused' '

@@ -1,10 +1,11 @@
 #!/bin/bash
 # The seed's self-service flow, scripted with the apppw tool against the
-# real slapd: a user who is not enrolled yet enrols (the code computed by
-# oathtool from the secret file), binds with password+code, creates an app
-# password, binds with it, lists it with its last use, revokes it, and the
-# app password is refused. Also: enrolment that creates the first app
-# password in the same run.
+# real slapd: an administrator requires MFA for a user with one ldapmodify
+# (the account is pending: its password alone no longer binds); the user
+# enrols with the password (the code computed by oathtool from the secret
+# file), binds with password+code, creates an app password, binds with it,
+# lists it with its last use, revokes it, and the app password is refused.
+# Also: enrolment that creates the first app password in the same run.
 . "$(dirname "$0")/lib/test-lib.sh"
 . "$(dirname "$0")/lib/tool-lib.sh"
 start_slapd
@@ -17,8 +18,9 @@ GOLDEN="$TEST_ROOT/data"
 PW_RE='^[0-9a-hjkmnp-tv-z]{4}(-[0-9a-hjkmnp-tv-z]{4}){4}$'
 
 # enrol_code FILE [seen]: wait for the tool to write the secret FILE, then
-# print the current code for it, as the app shows it (for --code -);
-# "seen" when the tool binds with it, so that code() does not reuse its step
+# print the current code for it, as the app shows it (for --code -); the
+# server records its step, or with "seen" the next one, with which the tool
+# binds after it, so that code() does not reuse them
 enrol_code() {
 	local i=0
 	while [ ! -s "$1" ]; do
@@ -27,15 +29,19 @@ enrol_code() {
 		sleep 0.1
 	done
 	totp_settle 30 3
-	[ -z "${2:-}" ] || echo $(( $(date +%s) / 30 )) >"$TEST_DIR/last-step.$(cat "$1")"
+	local used=$(( $(date +%s) / 30 ))
+	[ -z "${2:-}" ] || used=$(( used + 1 ))
+	echo "$used" >"$TEST_DIR/last-step.$(cat "$1")"
 	totp "$(cat "$1")"
 }
 
-test_expect_success 'dave, not enrolled, binds with his password alone' '
+test_expect_success 'dave binds with his password alone, until MFA is required (one ldapmodify)' '
 	add_user dave "$DAVE_PW"
 	add_user erin "$ERIN_PW"
 	expect_bind 0 "$DAVE" "$DAVE_PW"
-	test -z "$(values "$DAVE" apppwMFARequired)"
+	admin_modify "$DAVE" replace apppwMFARequired TRUE
+	admin_modify "$ERIN" replace apppwMFARequired TRUE
+	expect_bind_refused "$DAVE" "$DAVE_PW"
 '
 
 test_expect_success '1. mfa enroll, the code computed by oathtool from the secret file' '
@@ -47,7 +53,7 @@ test_expect_success '1. mfa enroll, the code computed by oathtool from the secre
 	cat "$TEST_DIR/enrol.err"
 	test "$rc" = 0
 	test ! -s "$TEST_DIR/enrol.out"
-	grep -q "^MFA is now required for $DAVE\.\$" "$TEST_DIR/enrol.err"
+	grep -q "^Your authenticator app is enrolled for $DAVE\.\$" "$TEST_DIR/enrol.err"
 	grep -q "password immediately followed by the" "$TEST_DIR/enrol.err"
 	not grep -q "$(cat "$TEST_DIR/dave.key")" "$TEST_DIR/enrol.err"
 '
@@ -64,6 +70,12 @@ DAVE_TOTP=$(cat "$TEST_DIR/dave.key" 2>/dev/null)
 test_expect_success '2. password+code binds; the password alone is refused (49)' '
 	expect_bind_as "$DAVE" "$DAVE_PW$(code "$DAVE_TOTP")"
 	expect_bind 49 "$DAVE" "$DAVE_PW"
+'
+
+test_expect_success 'dave cannot turn MFA off himself, even with password+code' '
+	expect_ldap_error 50 "Insufficient access" \
+		modify_as "$DAVE" "$DAVE_PW$(code "$DAVE_TOTP")" "$DAVE" replace apppwMFARequired FALSE
+	test "$(values "$DAVE" apppwMFARequired)" = TRUE
 '
 
 test_expect_success '3. create prints only the password on stdout, advice on stderr' '
@@ -161,7 +173,7 @@ test_expect_success 'enrol with --app-password: the app password on stdout, and 
 	test "$rc" = 0
 	test "$(wc -l <"$TEST_DIR/erin.pw")" = 1
 	grep -Eq "$PW_RE" "$TEST_DIR/erin.pw"
-	grep -q "^MFA is now required for $ERIN\.\$" "$TEST_DIR/erin.err"
+	grep -q "^Your authenticator app is enrolled for $ERIN\.\$" "$TEST_DIR/erin.err"
 	grep -q "^App password \"Outlook on laptop\" (id $(cut -c1-4 "$TEST_DIR/erin.pw")) created for $ERIN\.\$" \
 		"$TEST_DIR/erin.err"
 	test "$(values "$ERIN" apppwMFARequired)" = TRUE
@@ -174,17 +186,18 @@ test_expect_success 'enrol with --app-password: the app password on stdout, and 
 '
 
 test_expect_success '-v showed the operations, and no secret' '
-	grep -qx "apppw: modify \"$ERIN\"" "$TEST_DIR/erin.err"
-	grep -qx "apppw:   replace apppwTOTPSecret: 1 value, not shown" "$TEST_DIR/erin.err"
-	grep -qx "apppw:   replace apppwMFARequired: TRUE" "$TEST_DIR/erin.err"
-	grep -qx "apppw: bind again, with the password followed by the code" "$TEST_DIR/erin.err"
+	grep -qx "apppw: bind refused: the account may be pending enrolment" "$TEST_DIR/erin.err"
+	grep -qx "apppw: extended operation $("$CREATE_CODEC" enrol-oid) (enrol) dn \"$ERIN\", the password, the secret and the code not shown" "$TEST_DIR/erin.err"
+	not grep -q "^apppw: modify" "$TEST_DIR/erin.err"
+	grep -qx "apppw: bind again, with the password followed by the next code" "$TEST_DIR/erin.err"
 	grep -q "^apppw: extended operation .* (create) label \"Outlook on laptop\"\$" "$TEST_DIR/erin.err"
 	not grep -q "$(cat "$TEST_DIR/erin.key")" "$TEST_DIR/erin.err"
 	not grep -q "$ERIN_PW" "$TEST_DIR/erin.err"
 	not grep -q "$(cut -c6- "$TEST_DIR/erin.pw")" "$TEST_DIR/erin.err"
 '
 
-test_expect_success 'the tool bound with the checked code: the server saw its step' '
+test_expect_success 'the server enrolled erin, then the tool bound with the next code' '
+	grep -q "apppw: ENROL dn=\"$ERIN\" TOTP authenticator enrolled" "$TEST_DIR/slapd.log"
 	grep -q "apppw: CREATE dn=\"$ERIN\" id=$(cut -c1-4 "$TEST_DIR/erin.pw") label=\"Outlook on laptop\" scope=- by=\"$ERIN\"" \
 		"$TEST_DIR/slapd.log"
 	erin_totp=$(cat "$TEST_DIR/erin.key")

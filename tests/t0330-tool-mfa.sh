@@ -60,10 +60,19 @@ test_expect_success 'SASL EXTERNAL over ldapi: an identity that is no entry need
 	head -1 "$TEST_DIR/tool.out" | grep -qx "$BOB"
 '
 
-test_expect_success 'mfa disable, alice herself in a password+TOTP session' '
-	as_alice 0 mfa disable
+test_expect_success 'alice cannot disable MFA herself: the flag is the administrators'"'"' (exit 1)' '
+	ldif "$ALICE" apppwMFARequired apppwTOTPSecret apppwPassword >"$TEST_DIR/alice.before"
+	as_alice 1 mfa disable
 	test ! -s "$TEST_DIR/tool.out"
-	diff -u "$GOLDEN/t0330-disable-self.err" "$TEST_DIR/tool.err"
+	test "$(cat "$TEST_DIR/tool.err")" = "apppw: modifying $ALICE: Insufficient access (50)"
+	ldif "$ALICE" apppwMFARequired apppwTOTPSecret apppwPassword |
+		diff -u "$TEST_DIR/alice.before" -
+'
+
+test_expect_success 'mfa disable by the admin, for alice' '
+	as_root 0 mfa disable "$ALICE"
+	printf "MFA is no longer required for %s.\nRemoved the TOTP secret.\nRevoked 2 app passwords.\n" \
+		"$ALICE" | diff -u - "$TEST_DIR/tool.err"
 '
 
 test_expect_success 'the secret and the records are gone, the flag is FALSE' '
@@ -132,12 +141,13 @@ test_expect_success 'the admin enrols frank, whose entry lacks apppwUser' '
 	expect_bind 0 "$FRANK" "$FRANK_PW$(code "$(cat "$TEST_DIR/frank.key")")"
 '
 
-test_expect_success 'frank disables it himself; mfa status shows it off' '
+test_expect_success 'frank cannot disable it himself; mfa status shows it on' '
 	frank_totp=$(cat "$TEST_DIR/frank.key")
-	run_tool 0 -x -H "$LDAP_URI" -D "$FRANK" -w "$FRANK_PW$(code "$frank_totp")" mfa disable
-	run_tool 0 -x -H "$LDAP_URI" -D "$FRANK" -w "$FRANK_PW" mfa status
-	status "$FRANK" no "unknown (not readable)" 0 | diff -u - "$TEST_DIR/tool.out"
-	test -z "$(values "$FRANK" apppwTOTPSecret)"
+	run_tool 1 -x -H "$LDAP_URI" -D "$FRANK" -w "$FRANK_PW$(code "$frank_totp")" mfa disable
+	grep -q "Insufficient access (50)" "$TEST_DIR/tool.err"
+	run_tool 0 -x -H "$LDAP_URI" -D "$FRANK" -w "$FRANK_PW$(code "$frank_totp")" mfa status
+	status "$FRANK" yes "unknown (not readable)" 0 | diff -u - "$TEST_DIR/tool.out"
+	test "$(values "$FRANK" apppwTOTPSecret)" = "$frank_totp"
 '
 
 test_done

@@ -3,7 +3,7 @@
  * The first byte picks the parser, the rest is its input: the values that
  * come from the directory, administrators and clients (records, requests,
  * labels, scopes, times, last use and last step, TOTP secrets, typed app
- * passwords, the create operation's BER). Under AddressSanitizer and
+ * passwords, the create and enrol operations' BER). Under AddressSanitizer and
  * UndefinedBehaviorSanitizer, a parser that reads out of bounds, or
  * accepts a value its formatter would not write back, stops the run.
  * make fuzz builds and runs it from the seeds in tests/fuzz/corpus/
@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "apppw_create.h"
+#include "apppw_enrol.h"
 #include "apppw_label.h"
 #include "apppw_record.h"
 #include "apppw_secret.h"
@@ -121,6 +122,29 @@ create_ber( const char *s, size_t len )
 	(void)apppw_create_response_decode( &in, norm );
 }
 
+/* a decoded enrol request encodes again; a decoded response's step
+ * encodes back to the same bytes */
+static void
+enrol_ber( const char *s, size_t len )
+{
+	struct berval in = { len, (char *)s }, *again = NULL;
+	struct apppw_enrol_request req;
+	time_t step;
+
+	if ( apppw_enrol_request_decode( &in, &req ) == 0 &&
+			apppw_enrol_request_encode( &req, &again ) != 0 ) {
+		abort();
+	}
+	ber_bvfree( again );
+	again = NULL;
+	if ( apppw_enrol_response_decode( &in, &step ) == 0 &&
+			( apppw_enrol_response_encode( step, &again ) != 0 ||
+			again->bv_len != len || memcmp( again->bv_val, s, len ) ) ) {
+		abort();
+	}
+	ber_bvfree( again );
+}
+
 static void
 typed( const char *s, size_t len )
 {
@@ -139,7 +163,7 @@ LLVMFuzzerTestOneInput( const uint8_t *data, size_t size )
 {
 	static void (*const parsers[])( const char *, size_t ) = {
 		record, request, lastused, laststep, gentime, create_ber, typed,
-		expiry
+		expiry, enrol_ber
 	};
 	char *copy;
 

@@ -7,6 +7,12 @@
  *		the requestValue
  *	create-codec response
  *		"ID PASSWORD" from the responseValue on standard input
+ *	create-codec enrol-oid
+ *		the enrol operation's OID
+ *	create-codec enrol DN PASSWORD SECRET CODE
+ *		the enrol operation's requestValue (apppw_enrol.h)
+ *	create-codec enrol-response
+ *		the step's start time from its responseValue on standard input
  *
  * A request that the library's encoder can express (a label, and each
  * field at most once, in the order of apppw_proto.h) is made by it, as the
@@ -25,6 +31,7 @@
 #include <sodium.h>
 
 #include "apppw_create.h"
+#include "apppw_enrol.h"
 #include "apppw_proto.h"
 #include "apppw_secret.h"
 
@@ -47,7 +54,8 @@ static void __attribute__(( noreturn ))
 usage( void )
 {
 	fputs( "usage: create-codec oid | request [target=DN] [label=LABEL] "
-		"[expires=TIME] [scope=NAME] | response\n", stderr );
+		"[expires=TIME] [scope=NAME] | response | enrol-oid |\n"
+		"       enrol DN PASSWORD SECRET CODE | enrol-response\n", stderr );
 	exit( 2 );
 }
 
@@ -134,22 +142,71 @@ request( int argc, char **argv )
 	return 0;
 }
 
+/* A responseValue from standard input, in base64, into bin. 0 or 1. */
 static int
-response( void )
+read_response( unsigned char *bin, size_t size, struct berval *bv )
 {
-	char b64[1024], norm[APPPW_PASSWORD_LEN + 1];
-	unsigned char bin[sizeof( b64 )];
+	char b64[1024];
 	size_t len, binlen;
-	struct berval bv;
 
 	len = fread( b64, 1, sizeof( b64 ), stdin );
-	if ( len == sizeof( b64 ) || sodium_base642bin( bin, sizeof( bin ), b64,
+	if ( len == sizeof( b64 ) || sodium_base642bin( bin, size, b64,
 			len, " \r\n", &binlen, NULL, VARIANT ) != 0 ) {
 		fputs( "create-codec: the response is not base64\n", stderr );
 		return 1;
 	}
-	bv.bv_val = (char *)bin;
-	bv.bv_len = binlen;
+	bv->bv_val = (char *)bin;
+	bv->bv_len = binlen;
+	return 0;
+}
+
+static int
+enrol_request( char **argv )
+{
+	struct apppw_enrol_request req;
+	struct berval *out = NULL;
+
+	ber_str2bv( argv[0], 0, 0, &req.dn );
+	ber_str2bv( argv[1], 0, 0, &req.password );
+	ber_str2bv( argv[2], 0, 0, &req.secret );
+	ber_str2bv( argv[3], 0, 0, &req.code );
+	if ( apppw_enrol_request_encode( &req, &out ) != 0 ) {
+		fputs( "create-codec: cannot encode the request\n", stderr );
+		return 2;
+	}
+	print_base64( out );
+	ber_bvfree( out );
+	return 0;
+}
+
+static int
+enrol_response( void )
+{
+	unsigned char bin[1024];
+	struct berval bv;
+	time_t step;
+
+	if ( read_response( bin, sizeof( bin ), &bv ) ) {
+		return 1;
+	}
+	if ( apppw_enrol_response_decode( &bv, &step ) != 0 ) {
+		fputs( "create-codec: not an enrol response\n", stderr );
+		return 1;
+	}
+	printf( "%lld\n", (long long)step );
+	return 0;
+}
+
+static int
+response( void )
+{
+	char norm[APPPW_PASSWORD_LEN + 1];
+	unsigned char bin[1024];
+	struct berval bv;
+
+	if ( read_response( bin, sizeof( bin ), &bv ) ) {
+		return 1;
+	}
 	if ( apppw_create_response_decode( &bv, norm ) != 0 ) {
 		fputs( "create-codec: not a create response\n", stderr );
 		return 1;
@@ -173,6 +230,16 @@ main( int argc, char **argv )
 	}
 	if ( strcmp( argv[1], "response" ) == 0 && argc == 2 ) {
 		return response();
+	}
+	if ( strcmp( argv[1], "enrol-oid" ) == 0 && argc == 2 ) {
+		puts( APPPW_OID_EXOP_ENROL );
+		return 0;
+	}
+	if ( strcmp( argv[1], "enrol" ) == 0 && argc == 6 ) {
+		return enrol_request( argv + 2 );
+	}
+	if ( strcmp( argv[1], "enrol-response" ) == 0 && argc == 2 ) {
+		return enrol_response();
 	}
 	usage();
 }

@@ -47,6 +47,8 @@ struct session {
 	char		*authzid;	/* Who am I?, once asked */
 	char		*self;		/* the bound entry's DN, or NULL */
 	const char	*given_dn;	/* the command's DN argument, or NULL */
+	int		pending_ok;	/* the command can do without the bind */
+	int		bind_refused;	/* and did: the simple bind got 49 */
 	const char	*dn;		/* the entry the command works on */
 };
 
@@ -58,6 +60,10 @@ struct command {
 	const char	*subword;	/* "mfa enroll" */
 	void		(*parse)( int argc, char **argv, const char **dn );
 	int		(*run)( struct session *s );
+	/* runs, anonymous, when a simple bind with -D and a password is
+	 * refused: mfa enroll, for an account pending enrolment, whose
+	 * password alone never binds */
+	int		pending_ok;
 };
 
 extern const struct command cmd_create, cmd_list, cmd_revoke,
@@ -118,6 +124,8 @@ void mod_set( LDAPMod *m, int op, const char *attr, struct berval **vals );
 int modify( struct session *s, const char *dn, LDAPMod **mods );
 
 /* otpauth.c, for mfa enroll */
+/* The account name shown in the app (below) takes e NULL: the entry
+ * was not read. */
 /* The domain of a DN's dc= components ("example.org"), an issuer name the
  * person recognises in the authenticator app; NULL if it has none. */
 char *dn_domain( const char *dn );

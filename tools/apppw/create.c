@@ -203,4 +203,4 @@ create_run( struct session *s )
 		EXIT_OK : EXIT_OPFAIL;
 }
 
-const struct command cmd_create = { "create", NULL, create_parse, create_run };
+const struct command cmd_create = { "create", NULL, create_parse, create_run, 0 };

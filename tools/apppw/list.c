@@ -371,4 +371,4 @@ list_run( struct session *s )
 	return rc;
 }
 
-const struct command cmd_list = { "list", NULL, list_parse, list_run };
+const struct command cmd_list = { "list", NULL, list_parse, list_run, 0 };

@@ -265,6 +265,15 @@ parse_command( int argc, char **argv )
 static int
 find_dn( struct session *s )
 {
+	/* the bound entry is the bind DN's, and it only */
+	if ( s->bind_refused ) {
+		if ( s->given_dn && !dn_equal( s->given_dn, s->binddn ) ) {
+			ldap_complain( NULL, "bind", LDAP_INVALID_CREDENTIALS );
+			return EXIT_CONNECT;
+		}
+		s->dn = s->binddn;
+		return EXIT_OK;
+	}
 	if ( s->given_dn ) {
 		s->dn = s->given_dn;
 		return EXIT_OK;
@@ -346,6 +355,7 @@ main( int argc, char *argv[] )
 		complain( "cannot initialise libsodium or liboath" );
 		return EXIT_LOCAL;
 	}
+	session.pending_ok = cmd->pending_ok;
 	if ( ( rc = read_password( &session ) ) == EXIT_OK ) {
 		if ( session_open( &session ) != 0 ) {
 			rc = EXIT_CONNECT;

@@ -62,4 +62,4 @@ disable_run( struct session *s )
 }
 
 const struct command cmd_mfa_disable =
-	{ "mfa", "disable", parse_dn_only, disable_run };
+	{ "mfa", "disable", parse_dn_only, disable_run, 0 };

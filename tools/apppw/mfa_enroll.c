@@ -2,9 +2,18 @@
  *
  * Steps 2 and 3: a new TOTP secret for the authenticator app (QR code,
  * key, or --secret-file); step 4: a code from the app proves it has the
- * secret, before anything is stored; then the secret and the MFA flag in
- * one modify; step 5: the first app password, bound with the password and
- * the code just checked.
+ * secret, before anything is stored; then the secret is stored; step 5:
+ * the first app password, in a session signed in with the password and a
+ * code.
+ *
+ * An account pending enrolment (MFA required by an administrator, no
+ * secret yet) cannot bind with its password alone: when that bind is
+ * refused, the secret is stored by the server's enrol extended operation,
+ * which carries the password and the code, and records the code's step;
+ * step 5 then signs in with the code of the next step, which the tool
+ * computes from the secret it still holds. Otherwise (an administrator
+ * enrolling an entry, a user re-enrolling from a password+code session)
+ * the secret and the MFA flag are written in one modify.
  *
  * Secrets here: the TOTP secret being enrolled and the codes typed. Each
  * is wiped as soon as it is no longer needed.
@@ -24,6 +33,7 @@
 
 #include "apppw.h"
 #include "apppw_label.h"
+#include "apppw_enrol.h"
 #include "apppw_proto.h"
 #include "apppw_record_error.h"
 #include "apppw_secret.h"
@@ -228,6 +238,85 @@ rebind_with_code( struct session *s, struct enrolment *en, int interactive )
 	return 0;
 }
 
+/* The secret and the code, for the pending account s->dn, with its
+ * password: *step_start gets the code's step as the server recorded it.
+ * 0 or -1. */
+static int
+send_enrol( struct session *s, struct enrolment *en, time_t *step_start )
+{
+	struct apppw_enrol_request req;
+	struct berval *reqdata = NULL, *resp = NULL;
+	char *oid = NULL;
+	int rc;
+
+	ber_str2bv( s->dn, 0, 0, &req.dn );
+	req.password.bv_val = s->passwd;
+	req.password.bv_len = s->passwdlen;
+	ber_str2bv( en->secret, 0, 0, &req.secret );
+	ber_str2bv( en->code, 0, 0, &req.code );
+	if ( apppw_enrol_request_encode( &req, &reqdata ) != 0 ) {
+		complain( "cannot encode the request" );
+		return -1;
+	}
+	trace( "extended operation %s (enrol) dn \"%s\", the password, the "
+		"secret and the code not shown", APPPW_OID_EXOP_ENROL, s->dn );
+	rc = ldap_extended_operation_s( s->ld, APPPW_OID_EXOP_ENROL, reqdata,
+		NULL, NULL, &oid, &resp );
+	apppw_wipe( reqdata->bv_val, reqdata->bv_len );
+	ber_bvfree( reqdata );
+	ldap_memfree( oid );
+	if ( rc == LDAP_INVALID_CREDENTIALS ) {
+		ldap_complain( s->ld, "bind", rc );
+		complain( "the password is wrong, or the account is locked; "
+			"nothing was changed" );
+		rc = -1;
+	} else if ( rc != LDAP_SUCCESS ) {
+		ldap_complain( s->ld, "enrol", rc );
+		rc = -1;
+	} else if ( resp == NULL ||
+			apppw_enrol_response_decode( resp, step_start ) != 0 ) {
+		complain( "enrol: the server's answer is malformed" );
+		rc = -1;
+	}
+	ber_bvfree( resp );
+	return rc;
+}
+
+/* After an enrolment by the server, which recorded the step of the code
+ * typed: sign in with the password and the code of the next step, from
+ * the secret, waiting for that step to come within the server's default
+ * window if need be. 0, or -1. */
+static int
+bind_after_enrol( struct session *s, struct enrolment *en, time_t step_start )
+{
+	char cred[PASSWD_MAX + APPPW_TOTP_DIGITS_MAX + 1];
+	int64_t next = step_start / period + 1;
+	time_t now;
+	int rc;
+
+	while ( ( now = time( NULL ) ) / period + APPPW_TOTP_DEFAULT_WINDOW < next ) {
+		trace( "wait for the next time step" );
+		sleep( period - now % period );
+	}
+	memcpy( cred, s->passwd, s->passwdlen );
+	if ( apppw_totp_code( en->secret, strlen( en->secret ), (time_t)next * period,
+			period, digits, cred + s->passwdlen,
+			sizeof( cred ) - s->passwdlen ) != 0 ) {
+		apppw_wipe( cred, sizeof( cred ) );
+		complain( "cannot compute the next code" );
+		return -1;
+	}
+	trace( "bind again, with the password followed by the next code" );
+	rc = simple_bind( s, s->dn, cred, s->passwdlen + digits );
+	apppw_wipe( cred, sizeof( cred ) );
+	if ( rc != LDAP_SUCCESS ) {
+		ldap_complain( s->ld, "bind with the password and the next code", rc );
+		return -1;
+	}
+	s->bind_refused = 0;
+	return 0;
+}
+
 /* 0, -1, READ_FAILED */
 static int
 first_app_password( struct session *s, struct enrolment *en, int was_required )
@@ -349,6 +438,39 @@ failed( int rc )
 	return rc == READ_FAILED ? EXIT_LOCAL : EXIT_OPFAIL;
 }
 
+/* Store the secret of a pending account with the server's enrol
+ * operation (*stored: whether it was), then step 5. An exit status. */
+static int
+enrol_pending( struct session *s, struct enrolment *en, int *stored )
+{
+	time_t step_start;
+	int rc;
+
+	if ( send_enrol( s, en, &step_start ) != 0 ) {
+		return EXIT_OPFAIL;
+	}
+	*stored = 1;
+	say( "\nYour authenticator app is enrolled for %s.\n"
+		"From now on, sign in with your password immediately followed by the "
+		"current\ncode from the app: for the password \"password\" and the code "
+		"123456, type\n\"password123456\".", s->dn );
+	if ( no_app_password ) {
+		return EXIT_OK;
+	}
+	if ( !app_label && code_arg ) {
+		say( "\nPrograms that cannot ask for a code need an app password: "
+			"apppw create --label LABEL" );
+		return EXIT_OK;
+	}
+	if ( bind_after_enrol( s, en, step_start ) != 0 ) {
+		say( "No app password was created. Create one with: "
+			"apppw create --label LABEL" );
+		return EXIT_OPFAIL;
+	}
+	rc = first_app_password( s, en, 1 );
+	return rc == 0 ? EXIT_OK : failed( rc );
+}
+
 static int
 enroll_run( struct session *s )
 {
@@ -363,11 +485,17 @@ enroll_run( struct session *s )
 	int rc, n = 0, was_required, file_written = 0;
 
 	memset( &en, 0, sizeof( en ) );
-	if ( read_entry( s, s->dn, attrs, &res, &e ) != 0 ) {
+	/* pending: nothing can be read anonymously, nor need be */
+	if ( s->bind_refused ) {
+		e = NULL;
+		was_required = 1;
+	} else if ( read_entry( s, s->dn, attrs, &res, &e ) != 0 ) {
 		return EXIT_OPFAIL;
+	} else {
+		was_required = has_value( s->ld, e, APPPW_AT_MFA, "TRUE" );
 	}
-	was_required = has_value( s->ld, e, APPPW_AT_MFA, "TRUE" );
-	if ( attr_present( s, s->dn, APPPW_AT_TOTP_SECRET ) > 0 ) {
+	if ( !s->bind_refused &&
+			attr_present( s, s->dn, APPPW_AT_TOTP_SECRET ) > 0 ) {
 		say( "%s already has a TOTP secret: enrolling replaces it, and the "
 			"app's old entry\nfor it stops working.\n", s->dn );
 	}
@@ -411,6 +539,16 @@ enroll_run( struct session *s )
 		goto out;
 	}
 
+	if ( s->bind_refused ) {
+		int stored = 0;
+
+		rc = enrol_pending( s, &en, &stored );
+		/* the file holds the stored secret: the person keeps it */
+		if ( stored ) {
+			file_written = 0;
+		}
+		goto out;
+	}
 	if ( !has_value( s->ld, e, "objectClass", APPPW_OC_USER ) ) {
 		oc_bv.bv_val = APPPW_OC_USER;
 		oc_bv.bv_len = strlen( APPPW_OC_USER );
@@ -427,6 +565,12 @@ enroll_run( struct session *s )
 	mods[n] = &mod[n];
 	mods[++n] = NULL;
 	if ( modify( s, s->dn, mods ) != 0 ) {
+		/* users do not turn MFA on for themselves under the
+		 * recommended ACLs */
+		if ( !was_required ) {
+			say( "MFA is not required for %s: once an administrator "
+				"requires it,\nenrol with your password.", s->dn );
+		}
 		rc = EXIT_OPFAIL;
 		goto out;
 	}
@@ -451,4 +595,4 @@ out:
 }
 
 const struct command cmd_mfa_enroll =
-	{ "mfa", "enroll", enroll_parse, enroll_run };
+	{ "mfa", "enroll", enroll_parse, enroll_run, 1 };

@@ -34,4 +34,4 @@ status_run( struct session *s )
 }
 
 const struct command cmd_mfa_status =
-	{ "mfa", "status", parse_dn_only, status_run };
+	{ "mfa", "status", parse_dn_only, status_run, 0 };

@@ -48,7 +48,7 @@ dn_domain( const char *dn )
 char *
 account_name( LDAP *ld, LDAPMessage *e, const char *dn )
 {
-	struct berval **mail = ldap_get_values_len( ld, e, "mail" );
+	struct berval **mail = e ? ldap_get_values_len( ld, e, "mail" ) : NULL;
 	LDAPDN ldn = NULL;
 	char *out = NULL;
 

@@ -172,4 +172,4 @@ revoke_run( struct session *s )
 	return rc;
 }
 
-const struct command cmd_revoke = { "revoke", NULL, revoke_parse, revoke_run };
+const struct command cmd_revoke = { "revoke", NULL, revoke_parse, revoke_run, 0 };

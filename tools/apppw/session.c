@@ -132,6 +132,14 @@ session_open( struct session *s )
 		rc = simple_bind( s, s->binddn,
 			s->have_passwd ? s->passwd : NULL, s->passwdlen );
 	}
+	if ( rc == LDAP_INVALID_CREDENTIALS && s->pending_ok && !s->mech &&
+			s->binddn && s->have_passwd ) {
+		/* the connection is anonymous again; the command says what
+		 * the refusal means */
+		trace( "bind refused: the account may be pending enrolment" );
+		s->bind_refused = 1;
+		return 0;
+	}
 	if ( rc != LDAP_SUCCESS ) {
 		ldap_complain( s->ld, "bind", rc );
 		return -1;

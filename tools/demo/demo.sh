@@ -56,8 +56,9 @@ ldapi_uri() {
 }
 
 # The users of the demo: an MFA-required user (TOTP enrolled, one app
-# password), a plain user, and a new user who has not enrolled yet, to walk
-# through the seed's flow with "apppw mfa enroll".
+# password), a plain user, and a new user for whom the administrator
+# requires MFA and who has not enrolled yet (pending), to walk through the
+# seed's flow with "apppw mfa enroll".
 seed() {
 	local admin_pw mfa_pw plain_pw new_pw secret conf
 	admin_pw=$(random_password)
@@ -109,6 +110,7 @@ cn: Dave Dahl
 sn: Dahl
 mail: dave@example.com
 userPassword: $new_pw
+apppwMFARequired: TRUE
 EOF
 	slaptest -Q -f "$conf" -F "$RUN_DIR/slapd.d" ||
 		die "cannot convert $conf to cn=config"
