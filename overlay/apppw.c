@@ -3607,8 +3607,9 @@ apppw_enrol_bind( Operation *op, slap_overinst *on, apppw_enrolment *en )
 	Operation op2 = *op;
 	Opheader oh = *op->o_hdr;
 	SlapReply rs2 = { REP_RESULT };
-	slap_callback cb = { .sc_response = slap_null_cb,
-		.sc_private = &apppw_internal_op };
+	int result = LDAP_OTHER;
+	slap_callback cb = { .sc_response = apppw_internal_result,
+		.sc_private = &result };
 	int rc;
 
 	op2.o_hdr = &oh;
@@ -3658,7 +3659,7 @@ apppw_enrol_store( Operation *op, slap_overinst *on, apppw_info *ai,
 	ber_str2bv( step, 0, 0, &laststep[0] );
 	apppw_mod_init( &mods[1], ad_totp_last, LDAP_MOD_REPLACE, laststep, NULL );
 	apppw_mod_init( &mods[0], ad_totp_secret, LDAP_MOD_ADD, secret, &mods[1] );
-	rc = apppw_internal_modify( op, on, &op->o_req_ndn, mods, 2, text );
+	rc = apppw_internal_modify( op, on, &op->o_req_ndn, mods, 2, NULL, text );
 	apppw_wipe( secret[0].bv_val, secret[0].bv_len );
 	op->o_tmpfree( secret[0].bv_val, op->o_tmpmemctx );
 	return rc;

@@ -115,12 +115,16 @@ test_expect_success 'an expiry in days' '
 test_expect_success 'apppw-max-idle on the server: the end and its reason; past it, Expired' '
 	config_set olcApppwMaxIdle 10d
 	web_get /apps
+	grep -o "<tr class=\"app\".*" "$TEST_DIR/body"
+	values "$BOB" apppwLastUsed
 	id=$(cut -c1-4 "$TEST_DIR/app.pw")
 	used=$(values "$BOB" apppwLastUsed | sed -n "s/^$id \([0-9]\{8\}\).*/\1/p")
 	end=$(date -u -d "$used +10 days" +%Y-%m-%d)
 	grep -Eq "<tr class=\"app\" data-id=\"$id\">.*<td class=\"expires\"><time datetime=\"${end}T[0-9:]{8}Z\">[0-9: -]{16}</time> <span class=\"why\">if still unused</span></td>" "$TEST_DIR/body"
 	config_set olcApppwMaxIdle 1
+	sleep 1
 	web_get /apps
+	grep -o "<tr class=\"app\".*" "$TEST_DIR/body"
 	grep -Eq "<tr class=\"app\" data-id=\"$id\">.*<span class=\"why\">if still unused</span> <strong class=\"expired\">Expired</strong></td>" "$TEST_DIR/body"
 	config_set olcApppwMaxIdle 0
 '

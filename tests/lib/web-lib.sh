@@ -16,6 +16,10 @@
 WEB_PID=
 WEB_URL=
 WEB_LOG="$TEST_DIR/web.log"
+# the page's set-up stores the secret and the flag as the user: the
+# scenario's slapd lets users set their own apppwMFARequired
+APPPW_SELF_SETS_MFA=1
+export APPPW_SELF_SETS_MFA
 
 # start_web [OPTIONS...]: the options follow the defaults, and may
 # override them

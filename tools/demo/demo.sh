@@ -56,9 +56,11 @@ ldapi_uri() {
 }
 
 # The users of the demo: an MFA-required user (TOTP enrolled, one app
-# password), a plain user, and a new user for whom the administrator
-# requires MFA and who has not enrolled yet (pending), to walk through the
-# seed's flow with "apppw mfa enroll".
+# password), a plain user, and a new user who may enrol and has not yet,
+# to walk through the seed's flow with "apppw mfa enroll" or apppw-web (an
+# administrator who sets apppwMFARequired: TRUE on him first makes him
+# pending: then the tool enrols him through the enrol operation; the page
+# does not do that yet).
 seed() {
 	local admin_pw mfa_pw plain_pw new_pw secret conf
 	admin_pw=$(random_password)
@@ -69,8 +71,9 @@ seed() {
 
 	mkdir -p "$RUN_DIR/slapd.d"
 	conf="$RUN_DIR/slapd.conf"
-	"$top/tools/conf/slapd-conf.sh" "$RUN_DIR" "$BASE_DN" "cn=admin,$BASE_DN" \
-		"$admin_pw" >"$conf"
+	# apppw-web's set-up page stores the secret and the flag as the user
+	APPPW_SELF_SETS_MFA=1 "$top/tools/conf/slapd-conf.sh" "$RUN_DIR" \
+		"$BASE_DN" "cn=admin,$BASE_DN" "$admin_pw" >"$conf"
 	slaptest -Q -u -f "$conf" || die "slaptest refused $conf"
 	slapadd -q -f "$conf" -b "$BASE_DN" <<EOF || die "slapadd failed"
 dn: $BASE_DN
@@ -110,7 +113,6 @@ cn: Dave Dahl
 sn: Dahl
 mail: dave@example.com
 userPassword: $new_pw
-apppwMFARequired: TRUE
 EOF
 	slaptest -Q -f "$conf" -F "$RUN_DIR/slapd.d" ||
 		die "cannot convert $conf to cn=config"
