@@ -1258,6 +1258,16 @@ apppw_lastused_interval( apppw_info *ai )
 	return ai->lastused_precision;
 }
 
+/* Whether the apppwLastUsed value v starts with the id, "ID SP": only
+ * such values need parsing (an address check costs), so that a bind reads
+ * one value of an entry's forty. */
+static int
+apppw_lastused_of( struct berval *v, const char *id )
+{
+	return v->bv_len > APPPW_ID_LEN && v->bv_val[APPPW_ID_LEN] == ' ' &&
+		!memcmp( v->bv_val, id, APPPW_ID_LEN );
+}
+
 /* The latest recorded use of the app password id in e; 0 for none. */
 static time_t
 apppw_last_use( Entry *e, const char *id )
@@ -1268,8 +1278,9 @@ apppw_last_use( Entry *e, const char *id )
 	unsigned i;
 
 	for ( i = 0; a && i < a->a_numvals; i++ ) {
-		if ( !apppw_lastused_parse( a->a_vals[i].bv_val, a->a_vals[i].bv_len,
-				&u ) && !strcmp( u.id, id ) && u.when > latest ) {
+		if ( apppw_lastused_of( &a->a_vals[i], id ) &&
+				!apppw_lastused_parse( a->a_vals[i].bv_val,
+					a->a_vals[i].bv_len, &u ) && u.when > latest ) {
 			latest = u.when;
 		}
 	}
@@ -1305,8 +1316,8 @@ apppw_plan_last_use( Operation *op, apppw_info *ai, Entry *e,
 	for ( i = 0; a && i < a->a_numvals; i++ ) {
 		struct berval *v = &a->a_vals[i];
 
-		if ( apppw_lastused_parse( v->bv_val, v->bv_len, &u ) ||
-				strcmp( u.id, bs->rec.id ) ) {
+		if ( !apppw_lastused_of( v, bs->rec.id ) ||
+				apppw_lastused_parse( v->bv_val, v->bv_len, &u ) ) {
 			if ( bs->replace_all ) {
 				apppw_bvarray_add_copy( &bs->others, v, op->o_tmpmemctx );
 			}
