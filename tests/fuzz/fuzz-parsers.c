@@ -123,13 +123,14 @@ create_ber( const char *s, size_t len )
 }
 
 /* a decoded enrol request encodes again; a decoded response's step
- * encodes back to the same bytes */
+ * encodes to a value that decodes to the same step (BER allows more than
+ * one encoding of one value: a long-form length, for one) */
 static void
 enrol_ber( const char *s, size_t len )
 {
 	struct berval in = { len, (char *)s }, *again = NULL;
 	struct apppw_enrol_request req;
-	time_t step;
+	time_t step, back;
 
 	if ( apppw_enrol_request_decode( &in, &req ) == 0 &&
 			apppw_enrol_request_encode( &req, &again ) != 0 ) {
@@ -139,7 +140,8 @@ enrol_ber( const char *s, size_t len )
 	again = NULL;
 	if ( apppw_enrol_response_decode( &in, &step ) == 0 &&
 			( apppw_enrol_response_encode( step, &again ) != 0 ||
-			again->bv_len != len || memcmp( again->bv_val, s, len ) ) ) {
+			apppw_enrol_response_decode( again, &back ) != 0 ||
+			back != step ) ) {
 		abort();
 	}
 	ber_bvfree( again );
