@@ -81,6 +81,24 @@ test_expect_success() {
 	return 0
 }
 
+# test_expect_todo TITLE REASON SCRIPT: a check of a known breakage (a
+# bug found and not fixed yet, named in REASON): run and shown like any
+# other, reported with TAP's TODO directive, so that its failure does not
+# fail the suite and prove says when it passes
+test_expect_todo() {
+	local rc
+	test_count=$((test_count + 1))
+	(set -e; eval "$3") >"$TEST_DIR/check.out" 2>&1
+	rc=$?
+	if [ "$rc" = 0 ]; then
+		echo "ok $test_count - $1 # TODO $2"
+	else
+		echo "not ok $test_count - $1 # TODO $2"
+		sed 's/^/# /' "$TEST_DIR/check.out"
+	fi
+	return 0
+}
+
 # not COMMAND...: succeeds when COMMAND fails, and stops a check under
 # set -e when COMMAND succeeds (which "! COMMAND" does not)
 not() {
