@@ -78,6 +78,16 @@ test_expect_success 'nor with password and code, or an app password: SASL checks
 	expect_sasl_refused PLAIN alice "$(cat "$TEST_DIR/app.pw")"
 '
 
+# No entry has a service DN: SASL, which reads the entry itself, fails
+# there (slapd answers 80, "Password verification failed"), whoever asks.
+test_expect_success 'SASL through a service DN: no session, for MFA and plain users alike (service DNs are for simple binds)' '
+	not sasl_bind PLAIN "dn:uid=alice,apppwService=imap,ou=people,$BASE_DN" "$(cat "$TEST_DIR/app.pw")"
+	not grep -q "^dn:" "$TEST_DIR/sasl.out"
+	not sasl_bind PLAIN "dn:uid=bob,apppwService=imap,ou=people,$BASE_DN" "$BOB_PW"
+	not grep -q "^dn:" "$TEST_DIR/sasl.out"
+	expect_sasl_as PLAIN bob "$BOB_PW" "$BOB"
+'
+
 test_expect_success 'each refusal is logged with the mechanism and the peer, never a password' '
 	for m in $MECHS; do
 		grep -q -F "apppw: BIND dn=\"$ALICE\" mech=$m refused: MFA-required entries do not bind with a SASL mechanism that checks a password" "$TEST_DIR/slapd.log" ||
