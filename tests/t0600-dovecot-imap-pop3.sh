@@ -19,20 +19,11 @@ apppw-totp-window $TOTP_WIDE_WINDOW" "$TLS_GLOBAL"
 start_slapd
 start_dovecot
 
-# app_password LABEL [--scope NAME]: a new app password of alice's, made by
-# the administrator with the apppw tool, as the tool shows it
-app_password() {
-	local label=$1
-	shift
-	apppw -H "$LDAP_URI" -D "$ADMIN_DN" -w "$ADMIN_PW" create --label "$label" \
-		"$@" "$ALICE" 2>/dev/null
-}
-
 test_expect_success 'setup: app passwords of alice, made with the apppw tool' '
-	app_password Phone >"$TEST_DIR/phone.pw"
-	app_password Laptop >"$TEST_DIR/laptop.pw"
-	app_password "Mail server only" --scope mail >"$TEST_DIR/mail-scope.pw"
-	app_password Elsewhere --scope elsewhere >"$TEST_DIR/elsewhere.pw"
+	alice_app_password Phone >"$TEST_DIR/phone.pw"
+	alice_app_password Laptop >"$TEST_DIR/laptop.pw"
+	alice_app_password "Mail server only" --scope mail >"$TEST_DIR/mail-scope.pw"
+	alice_app_password Elsewhere --scope elsewhere >"$TEST_DIR/elsewhere.pw"
 	grep -Eqx "[0-9a-z]{4}(-[0-9a-z]{4}){4}" "$TEST_DIR/phone.pw"
 '
 

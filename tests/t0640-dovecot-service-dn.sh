@@ -16,19 +16,11 @@ start_slapd
 DOVECOT_LDAP_SNIPPET=dovecot-ldap-service
 start_dovecot
 
-# app_password LABEL [--scope NAME]: a new app password of alice's
-app_password() {
-	local label=$1
-	shift
-	apppw -H "$LDAP_URI" -D "$ADMIN_DN" -w "$ADMIN_PW" create --label "$label" \
-		"$@" "$ALICE" 2>/dev/null
-}
-
 test_expect_success 'setup: alice has app passwords for IMAP, for POP3, for all mail, and one without a scope' '
-	app_password "Phone IMAP" --scope imap >"$TEST_DIR/imap.pw"
-	app_password "Old POP3 client" --scope pop3 >"$TEST_DIR/pop3.pw"
-	app_password "Laptop" --scope mail >"$TEST_DIR/mail.pw"
-	app_password "Unscoped" >"$TEST_DIR/any.pw"
+	alice_app_password "Phone IMAP" --scope imap >"$TEST_DIR/imap.pw"
+	alice_app_password "Old POP3 client" --scope pop3 >"$TEST_DIR/pop3.pw"
+	alice_app_password "Laptop" --scope mail >"$TEST_DIR/mail.pw"
+	alice_app_password "Unscoped" >"$TEST_DIR/any.pw"
 	test -s "$TEST_DIR/any.pw"
 '
 

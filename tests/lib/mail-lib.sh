@@ -43,6 +43,15 @@ chmod 711 "$TEST_DIR"
 # stop the mail servers before test-lib's cleanup stops slapd
 trap 'stop_apache; stop_postfix; stop_dovecot; cleanup' EXIT
 
+# alice_app_password LABEL [--scope NAME]: a new app password of alice's,
+# made by the administrator with the apppw tool, as the tool shows it
+alice_app_password() {
+	local label=$1
+	shift
+	apppw -H "$LDAP_URI" -D "$ADMIN_DN" -w "$ADMIN_PW" create --label "$label" \
+		"$@" "$ALICE" 2>/dev/null
+}
+
 # add_lookup_accounts: the lookup accounts of the guide, with ldapadd as
 # the rootdn: cn=dovecot and cn=apache under ou=services
 add_lookup_accounts() {

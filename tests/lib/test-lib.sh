@@ -60,15 +60,21 @@ say() {
 	printf '# %s\n' "$*"
 }
 
-# test_expect_success TITLE SCRIPT: SCRIPT runs in a subshell with set -e;
-# its output is shown only when it fails. (The subshell runs as a plain
-# command, not in an if or an && / || list: bash ignores set -e there, and
-# only the last command of SCRIPT would count. Under set -e, "! cmd" never
-# stops a script: write "not cmd" instead.)
+# run_check SCRIPT: SCRIPT runs in a subshell with set -e, its output in
+# $TEST_DIR/check.out; its exit status. Call it as a plain command, never
+# in an if or an && / || list: bash ignores set -e there, down into the
+# subshell, and only the last command of SCRIPT would count. (Under set -e,
+# "! cmd" never stops a script either: write "not cmd" instead.)
+run_check() {
+	(set -e; eval "$1") >"$TEST_DIR/check.out" 2>&1
+}
+
+# test_expect_success TITLE SCRIPT: the check SCRIPT (run_check); its
+# output is shown only when it fails
 test_expect_success() {
 	local rc
 	test_count=$((test_count + 1))
-	(set -e; eval "$2") >"$TEST_DIR/check.out" 2>&1
+	run_check "$2"
 	rc=$?
 	if [ "$rc" = 0 ]; then
 		echo "ok $test_count - $1"
@@ -88,7 +94,7 @@ test_expect_success() {
 test_expect_todo() {
 	local rc
 	test_count=$((test_count + 1))
-	(set -e; eval "$3") >"$TEST_DIR/check.out" 2>&1
+	run_check "$3"
 	rc=$?
 	if [ "$rc" = 0 ]; then
 		echo "ok $test_count - $1 # TODO $2"
