@@ -68,5 +68,6 @@
 #define APPPW_AT_TOTP_LAST	"apppwTOTPLastStep"
 #define APPPW_AT_LAST_USED	"apppwLastUsed"
 #define APPPW_AT_EXPIRY		"apppwExpiry"
+#define APPPW_AT_OFFERED_SCOPE	"apppwOfferedScope"
 
 #endif /* APPPW_PROTO_H */
