@@ -55,6 +55,10 @@ test_expect_success 'only on apppwUser entries; not shown to whom the ACLs deny 
 	as_admin ldapsearch -LLL -b "ou=people,$BASE_DN" -s base \
 		apppwOfferedScope >"$TEST_DIR/out"
 	printf "dn: ou=people,%s\n\n" "$BASE_DN" | diff -u - "$TEST_DIR/out"
+	pw=$(new_app_password "$CAROL" Laptop)
+	search_as "$CAROL" "$pw" -b "$CAROL" -s base apppwOfferedScope \
+		>"$TEST_DIR/out"
+	printf "dn: %s\n\n" "$CAROL" | diff -u - "$TEST_DIR/out"
 	rc=0
 	ldapsearch -x -H "$LDAP_URI" -LLL -b "$ALICE" -s base apppwOfferedScope \
 		>"$TEST_DIR/anon" 2>&1 || rc=$?
