@@ -4,8 +4,8 @@
  * binds; entry.c reads and modifies entries; term.c reads what the person
  * types; common.c says things and allocates. Each command is a file of its
  * own that holds its options, their parsing and its work: create.c,
- * list.c, scopes.c, revoke.c, mfa_enroll.c (with otpauth.c), mfa_status.c and
- * mfa_disable.c.
+ * list.c, scopes.c, revoke.c, mfa_enroll.c (with otpauth.c), mfa_status.c
+ * and mfa_disable.c.
  *
  * Helpers say what went wrong and return 0 or -1; only a command's run()
  * and main() turn a failure into an exit status. Usage errors and running
