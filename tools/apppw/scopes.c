@@ -251,4 +251,5 @@ scopes_run( struct session *s )
 	return rc;
 }
 
-const struct command cmd_scopes = { "scopes", NULL, scopes_parse, scopes_run, 0 };
+const struct command cmd_scopes =
+	{ "scopes", NULL, scopes_parse, scopes_run, 0 };
