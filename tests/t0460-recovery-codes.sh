@@ -164,6 +164,16 @@ test_expect_success 'nobody adds a code: no user modification, and malformed one
 	expect_ldap_error 21 "apppw: malformed apppwRecoveryCode value: " \
 		as_admin ldapmodify -e relax < <(modify_ldif "$PAT" add apppwRecoveryCode "id=zzzz hash=x")
 	expect_accounts_kept
+	echo "$value" >"$TEST_DIR/made-up"
+'
+
+test_expect_success 'nor pat herself, signed in with MFA, with Relax: the ACLs give her read' '
+	expect_ldap_error 50 "Insufficient access" \
+		ldapmodify -x -H "$LDAP_URI" -D "$PAT" -w "$PAT_PW$(sed -n 5p "$TEST_DIR/recovery.codes")" \
+		-e relax < <(modify_ldif "$PAT" add apppwRecoveryCode "$(cat "$TEST_DIR/made-up")")
+	values "$PAT" apppwRecoveryCode >"$TEST_DIR/stored"
+	not grep -qF "$(cat "$TEST_DIR/made-up")" "$TEST_DIR/stored"
+	test "$(stored_ids "$PAT" | wc -l)" = 5
 '
 
 test_expect_success 'an administrator makes codes for pat, and may delete them all with Relax' '
