@@ -147,6 +147,14 @@ apps_page( struct req *r, struct page *p, struct sess *s, const char *error )
 		"type=\"number\" min=\"1\" max=\"%d\">\n"
 		"<button id=\"create\" type=\"submit\">", EXPIRY_DAYS_MAX );
 	buf_html( b, T( "Create app password" ) );
+	buf_str( b, "</button>\n</form>\n<h2>" );
+	buf_html( b, T( "Two-step verification" ) );
+	buf_str( b, "</h2>\n" );
+	para( r, p, "", "A new phone, or a lost one: set up your authenticator "
+		"app again. The old one stops working." );
+	form_start( p, s, "/setup" );
+	buf_str( b, "<button id=\"new-authenticator\" type=\"submit\">" );
+	buf_html( b, T( "Set up a new authenticator app" ) );
 	buf_str( b, "</button>\n</form>\n" );
 	page_end( p );
 	apppw_wipe( rows, MAX_APPS * sizeof( *rows ) );

@@ -67,13 +67,11 @@ struct user {
 	char		username[USERNAME_MAX + 1];
 	char		dn[DN_MAX + 1];
 	char		account[ACCOUNT_MAX + 1];
-	/* kept while it is needed: until the code is given (SESS_CODE), and
-	 * for an account that may enrol, until it has (the rebind with the
-	 * code then); wiped at once after */
+	/* kept while it is needed: until the code is given, or the first
+	 * authenticator set up (SESS_CODE); wiped at once after */
 	char		password[PASSWORD_MAX + 1];
 	size_t		pwlen;
 	int		mfa;		/* bound with password and code */
-	int		may_enrol;
 	char		pending[APPPW_TOTP_B32_LEN + 1];	/* secret being set up */
 };
 
@@ -122,7 +120,9 @@ int dir_user_dn( const char *username, char *dn, size_t size );
 int dir_bind( LDAP *ld, const char *dn, const char *cred, size_t len );
 /* reads the account's MFA flag and the account name for the app */
 int dir_read_self( struct user *u, int *mfa_required );
-int dir_may_enrol( struct user *u );
+/* the account name for the app when the entry cannot be read yet: the
+ * value of the DN's first RDN, as the apppw tool makes it then */
+void dir_account_of_dn( struct user *u );
 struct app_row {
 	apppw_record	rec;
 	time_t		last_used;	/* 0: never */
@@ -135,7 +135,14 @@ int dir_create( struct user *u, const char *label, time_t expires,
 	char norm[APPPW_PASSWORD_LEN + 1] );
 /* id NULL: all */
 int dir_revoke( struct user *u, const char *id );
-int dir_enrol( struct user *u, const char *secret );
+/* The first authenticator of a pending account, by the enrol extended
+ * operation on u's connection, with u's password: the LDAP result code;
+ * on success, *step_start is the code's time step as the server recorded
+ * it. */
+int dir_enrol_pending( struct user *u, const char *secret, const char *code,
+	time_t *step_start );
+/* a new authenticator for an MFA session: the secret replaced */
+int dir_replace_secret( struct user *u, const char *secret );
 void dir_close( LDAP *ld );
 
 /* qr.c: an SVG of text into b */
