@@ -88,6 +88,17 @@ apppw_ber_flatten( BerElement *ber, struct berval **out )
 	return *out ? 0 : -1;
 }
 
+void
+apppw_ber_abandon( BerElement *ber )
+{
+	struct berval *flat;
+
+	if ( apppw_ber_flatten( ber, &flat ) == 0 ) {
+		apppw_wipe( flat->bv_val, flat->bv_len );
+		ber_bvfree( flat );
+	}
+}
+
 int
 apppw_ber_put( BerElement *ber, ber_tag_t tag, const struct berval *field )
 {

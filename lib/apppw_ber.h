@@ -23,4 +23,8 @@ int apppw_ber_put( BerElement *ber, ber_tag_t tag, const struct berval *field );
  * with *out NULL. */
 int apppw_ber_flatten( BerElement *ber, struct berval **out );
 
+/* Free ber after a failed encoding, wiping what it held: liblber's buffer
+ * may hold a secret already. */
+void apppw_ber_abandon( BerElement *ber );
+
 #endif /* APPPW_BER_H */

@@ -7,6 +7,7 @@
 #include "apppw_ber.h"
 #include "apppw_enrol.h"
 #include "apppw_proto.h"
+#include "apppw_recovery.h"
 #include "apppw_secret.h"
 #include "apppw_state.h"
 
@@ -28,13 +29,7 @@ apppw_enrol_request_encode( const struct apppw_enrol_request *req,
 			apppw_ber_put( ber, APPPW_TAG_ENROL_SECRET, &req->secret ) ||
 			apppw_ber_put( ber, APPPW_TAG_ENROL_CODE, &req->code ) ||
 			ber_printf( ber, "}" ) < 0 ) {
-		/* liblber's buffer may hold the password already:
-		 * apppw_ber_flatten wipes it, and its copy is wiped here */
-		if ( apppw_ber_flatten( ber, out ) == 0 ) {
-			apppw_wipe( (*out)->bv_val, (*out)->bv_len );
-			ber_bvfree( *out );
-			*out = NULL;
-		}
+		apppw_ber_abandon( ber );
 		return -1;
 	}
 	return apppw_ber_flatten( ber, out );
@@ -60,7 +55,8 @@ apppw_enrol_request_decode( const struct berval *in,
 }
 
 int
-apppw_enrol_response_encode( time_t step_start, struct berval **out )
+apppw_enrol_response_encode( time_t step_start,
+	const struct apppw_recovery_set *set, struct berval **out )
 {
 	char v[APPPW_LASTSTEP_MAX_LEN + 1];
 	struct berval step;
@@ -72,24 +68,29 @@ apppw_enrol_response_encode( time_t step_start, struct berval **out )
 		return -1;
 	}
 	ber_str2bv( v, 0, 0, &step );
-	if ( ber_printf( ber, "{tO}", APPPW_TAG_ENROL_STEP, &step ) < 0 ) {
-		ber_free( ber, 1 );
+	if ( ber_printf( ber, "{tO", APPPW_TAG_ENROL_STEP, &step ) < 0 ||
+			apppw_recovery_codes_put( ber, set ) ||
+			ber_printf( ber, "}" ) < 0 ) {
+		apppw_ber_abandon( ber );
 		return -1;
 	}
 	return apppw_ber_flatten( ber, out );
 }
 
 int
-apppw_enrol_response_decode( const struct berval *in, time_t *step_start )
+apppw_enrol_response_decode( const struct berval *in, time_t *step_start,
+	struct apppw_recovery_codes *codes )
 {
 	struct berval rest, step = { 0, NULL };
 
 	if ( apppw_ber_sequence( in, &rest ) == 0 &&
 			apppw_ber_take( &rest, APPPW_TAG_ENROL_STEP, &step ) == 1 &&
+			apppw_recovery_codes_take( &rest, codes ) == 0 &&
 			rest.bv_len == 0 &&
 			apppw_laststep_parse( step.bv_val, step.bv_len, step_start ) == 0 ) {
 		return 0;
 	}
 	*step_start = 0;
+	memset( codes, 0, sizeof( *codes ) );
 	return -1;
 }

@@ -13,6 +13,8 @@
 
 #include <lber.h>
 
+#include "apppw_recovery.h"
+
 struct apppw_enrol_request {
 	struct berval	dn;
 	struct berval	password;	/* secret */
@@ -30,11 +32,14 @@ int apppw_enrol_request_encode( const struct apppw_enrol_request *req,
 int apppw_enrol_request_decode( const struct berval *in,
 	struct apppw_enrol_request *req );
 
-/* The responseValue for a code's step, given by its start time. 0 and
- * *out (free it with ber_bvfree), or -1 with *out NULL. */
-int apppw_enrol_response_encode( time_t step_start, struct berval **out );
+/* The responseValue for a code's step, given by its start time, and the
+ * entry's first recovery codes. 0 and *out (it holds the codes: wipe it,
+ * then ber_bvfree it), or -1 with *out NULL. */
+int apppw_enrol_response_encode( time_t step_start,
+	const struct apppw_recovery_set *set, struct berval **out );
 
-/* Decode a responseValue: 0 and *step_start, or -1. */
-int apppw_enrol_response_decode( const struct berval *in, time_t *step_start );
+/* Decode a responseValue: 0, *step_start and *codes, or -1. */
+int apppw_enrol_response_decode( const struct berval *in, time_t *step_start,
+	struct apppw_recovery_codes *codes );
 
 #endif /* APPPW_ENROL_H */

@@ -45,11 +45,14 @@
  *	code	 [3] OCTET STRING }		-- the current code for it
  *
  * responseValue ::= SEQUENCE {
- *	step	 [0] OCTET STRING }		-- the start of the code's time
+ *	step	 [0] OCTET STRING,		-- the start of the code's time
  *						-- step, as apppwTOTPLastStep
+ *	codes	 [1] SEQUENCE OF OCTET STRING }	-- the first recovery codes
  *
  * The responseName is the request's OID. The code's step is recorded: a
- * bind needs the code of a later step. Errors as for create.
+ * bind needs the code of a later step. The recovery codes (apppw_recovery.h)
+ * are stored with the secret, in the same write, and shown once. Errors as
+ * for create.
  */
 #define APPPW_OID_EXOP_ENROL	APPPW_OID_ARC ".3.2"
 
@@ -58,6 +61,22 @@
 #define APPPW_TAG_ENROL_SECRET		((ber_tag_t) 0x82U)
 #define APPPW_TAG_ENROL_CODE		((ber_tag_t) 0x83U)
 #define APPPW_TAG_ENROL_STEP		((ber_tag_t) 0x80U)
+
+/* Make new recovery codes, replacing the entry's: for a session signed in
+ * with the password followed by a TOTP code (or a recovery code), never
+ * one signed in with an app password. See slapo-apppw(5), RECOVERY CODES.
+ *
+ * requestValue ::= SEQUENCE {
+ *	target	[0] LDAPDN OPTIONAL }		-- default: the bound identity
+ * (the requestValue may be absent: the bound identity)
+ *
+ * responseValue ::= SEQUENCE {
+ *	codes	[1] SEQUENCE OF OCTET STRING }	-- APPPW_RECOVERY_CODES codes,
+ *						-- "abcd-efgh-jkmn-pqrs-tvwx"
+ */
+#define APPPW_OID_EXOP_RECOVERY	APPPW_OID_ARC ".3.3"
+
+#define APPPW_TAG_RECOVERY_CODES	((ber_tag_t) 0xa1U)
 
 /* schema names (schema/apppw.schema) */
 #define APPPW_OC_USER		"apppwUser"
@@ -68,5 +87,6 @@
 #define APPPW_AT_TOTP_LAST	"apppwTOTPLastStep"
 #define APPPW_AT_LAST_USED	"apppwLastUsed"
 #define APPPW_AT_EXPIRY		"apppwExpiry"
+#define APPPW_AT_RECOVERY	"apppwRecoveryCode"
 
 #endif /* APPPW_PROTO_H */

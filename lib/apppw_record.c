@@ -19,6 +19,9 @@
 #define APPPW_B64		sodium_base64_VARIANT_ORIGINAL_NO_PADDING
 #define APPPW_SALT_B64_LEN	22	/* unpadded base64 of 16 bytes */
 #define APPPW_HASH_B64_LEN	43	/* unpadded base64 of 32 bytes */
+/* "b2bk$salt$hash", the longer algorithm's */
+#define APPPW_HASH_FIELD_LEN	( sizeof( APPPW_ALG_KEYED ) - 1 + 1 + \
+	APPPW_SALT_B64_LEN + 1 + APPPW_HASH_B64_LEN )
 
 #define APPPW_ALG_PLAIN		"b2b"
 #define APPPW_ALG_KEYED		"b2bk"
@@ -42,6 +45,13 @@ static const struct apppw_field apppw_record_fields[R_NFIELDS] = {
 	F( "scope", 0, 0 ),
 	F( "hash", 1, 0 ),
 	F( "label", 1, 1 )
+};
+
+enum { C_ID, C_CREATED, C_HASH, C_NFIELDS };
+static const struct apppw_field apppw_recovery_fields[C_NFIELDS] = {
+	F( "id", 1, 0 ),
+	F( "created", 1, 0 ),
+	F( "hash", 1, 0 )
 };
 
 enum { Q_EXPIRES, Q_SCOPE, Q_PASSWORD, Q_LABEL, Q_NFIELDS };
@@ -237,18 +247,19 @@ apppw_b64_decode( unsigned char *bin, size_t binlen,
 
 /* "b2b$salt$hash" or "b2bk$salt$hash" */
 static enum apppw_record_error
-apppw_hash_parse( const char *v, size_t len, apppw_record *r )
+apppw_hash_parse( const char *v, size_t len, int *keyed,
+	unsigned char salt[APPPW_SALT_LEN], unsigned char hash[APPPW_HASH_LEN] )
 {
 	size_t alg;
 
 	if ( len > sizeof( APPPW_ALG_KEYED ) &&
 			memcmp( v, APPPW_ALG_KEYED "$", sizeof( APPPW_ALG_KEYED ) ) == 0 ) {
 		alg = sizeof( APPPW_ALG_KEYED );
-		r->keyed = 1;
+		*keyed = 1;
 	} else if ( len > sizeof( APPPW_ALG_PLAIN ) &&
 			memcmp( v, APPPW_ALG_PLAIN "$", sizeof( APPPW_ALG_PLAIN ) ) == 0 ) {
 		alg = sizeof( APPPW_ALG_PLAIN );
-		r->keyed = 0;
+		*keyed = 0;
 	} else {
 		return APPPW_REC_BAD_HASH;
 	}
@@ -256,13 +267,31 @@ apppw_hash_parse( const char *v, size_t len, apppw_record *r )
 	len -= alg;
 	if ( len != APPPW_SALT_B64_LEN + 1 + APPPW_HASH_B64_LEN ||
 			v[APPPW_SALT_B64_LEN] != '$' ||
-			apppw_b64_decode( r->salt, APPPW_SALT_LEN,
+			apppw_b64_decode( salt, APPPW_SALT_LEN,
 				v, APPPW_SALT_B64_LEN ) != 0 ||
-			apppw_b64_decode( r->hash, APPPW_HASH_LEN,
+			apppw_b64_decode( hash, APPPW_HASH_LEN,
 				v + APPPW_SALT_B64_LEN + 1, APPPW_HASH_B64_LEN ) != 0 ) {
 		return APPPW_REC_BAD_HASH;
 	}
 	return APPPW_REC_OK;
+}
+
+static enum apppw_record_error
+apppw_id_set( char id[APPPW_ID_LEN + 1], const char *v, size_t len )
+{
+	if ( !apppw_id_valid( v, len ) ) {
+		return APPPW_REC_BAD_ID;
+	}
+	memcpy( id, v, len );
+	id[len] = '\0';
+	return APPPW_REC_OK;
+}
+
+static enum apppw_record_error
+apppw_created_set( time_t *created, const char *v, size_t len )
+{
+	return apppw_time_parse( v, len, created ) != 0 ?
+		APPPW_REC_BAD_TIME : APPPW_REC_OK;
 }
 
 /* A text field that check accepts, copied into dst, which the check's
@@ -309,18 +338,10 @@ apppw_record_parse( const char *val, size_t len, apppw_record *r )
 	while ( ( rc = apppw_cursor_next( &c, &which, &v, &vlen ) ) == APPPW_REC_OK ) {
 		switch ( which ) {
 		case R_ID:
-			if ( !apppw_id_valid( v, vlen ) ) {
-				rc = APPPW_REC_BAD_ID;
-				goto fail;
-			}
-			memcpy( r->id, v, vlen );
-			r->id[vlen] = '\0';
+			rc = apppw_id_set( r->id, v, vlen );
 			break;
 		case R_CREATED:
-			if ( apppw_time_parse( v, vlen, &r->created ) != 0 ) {
-				rc = APPPW_REC_BAD_TIME;
-				goto fail;
-			}
+			rc = apppw_created_set( &r->created, v, vlen );
 			break;
 		case R_EXPIRES:
 			rc = apppw_expires_set( r, v, vlen );
@@ -329,7 +350,7 @@ apppw_record_parse( const char *val, size_t len, apppw_record *r )
 			rc = apppw_text_set( r->scope, v, vlen, apppw_scope_check );
 			break;
 		case R_HASH:
-			rc = apppw_hash_parse( v, vlen, r );
+			rc = apppw_hash_parse( v, vlen, &r->keyed, r->salt, r->hash );
 			break;
 		case R_LABEL:
 			rc = apppw_text_set( r->label, v, vlen, apppw_label_check );
@@ -404,6 +425,46 @@ fail:
 	return rc;
 }
 
+enum apppw_record_error
+apppw_recovery_parse( const char *val, size_t len, apppw_recovery *r )
+{
+	struct apppw_cursor c;
+	enum apppw_record_error rc;
+	const char *v = NULL;
+	size_t vlen = 0;
+	int which = 0;
+
+	memset( r, 0, sizeof( *r ) );
+	rc = apppw_value_check( val, len );
+	if ( rc != APPPW_REC_OK ) {
+		goto fail;
+	}
+	apppw_cursor_init( &c, val, len, apppw_recovery_fields, C_NFIELDS );
+	while ( ( rc = apppw_cursor_next( &c, &which, &v, &vlen ) ) == APPPW_REC_OK ) {
+		switch ( which ) {
+		case C_ID:
+			rc = apppw_id_set( r->id, v, vlen );
+			break;
+		case C_CREATED:
+			rc = apppw_created_set( &r->created, v, vlen );
+			break;
+		case C_HASH:
+			rc = apppw_hash_parse( v, vlen, &r->keyed, r->salt, r->hash );
+			break;
+		}
+		if ( rc != APPPW_REC_OK ) {
+			goto fail;
+		}
+	}
+	if ( rc == APPPW_CURSOR_END ) {
+		return APPPW_REC_OK;
+	}
+
+fail:
+	sodium_memzero( r, sizeof( *r ) );
+	return rc;
+}
+
 static int
 apppw_has_prefix( const char *val, size_t len, const char *prefix )
 {
@@ -437,11 +498,29 @@ apppw_record_id( const char *val, size_t len, char id[APPPW_ID_LEN + 1] )
 	return 0;
 }
 
+/* The hash field's value, as apppw_hash_parse reads it. */
+static void
+apppw_hash_format( int keyed, const unsigned char salt[APPPW_SALT_LEN],
+	const unsigned char hash[APPPW_HASH_LEN], char out[APPPW_HASH_FIELD_LEN + 1] )
+{
+	const char *alg = keyed ? APPPW_ALG_KEYED : APPPW_ALG_PLAIN;
+	size_t n = strlen( alg );
+
+	memcpy( out, alg, n );
+	out[n++] = '$';
+	sodium_bin2base64( out + n, APPPW_SALT_B64_LEN + 1, salt, APPPW_SALT_LEN,
+		APPPW_B64 );
+	n += APPPW_SALT_B64_LEN;
+	out[n++] = '$';
+	sodium_bin2base64( out + n, APPPW_HASH_B64_LEN + 1, hash, APPPW_HASH_LEN,
+		APPPW_B64 );
+}
+
 int
 apppw_record_format( const apppw_record *r, char *out, size_t outlen )
 {
 	char created[APPPW_TIME_LEN + 1], expires[APPPW_TIME_LEN + 1] = "";
-	char salt[APPPW_SALT_B64_LEN + 1], hash[APPPW_HASH_B64_LEN + 1];
+	char hash[APPPW_HASH_FIELD_LEN + 1];
 	size_t labellen, scopelen;
 	int n = -1;
 
@@ -472,15 +551,41 @@ apppw_record_format( const apppw_record *r, char *out, size_t outlen )
 			goto done;
 		}
 	}
-	sodium_bin2base64( salt, sizeof( salt ), r->salt, APPPW_SALT_LEN, APPPW_B64 );
-	sodium_bin2base64( hash, sizeof( hash ), r->hash, APPPW_HASH_LEN, APPPW_B64 );
+	apppw_hash_format( r->keyed, r->salt, r->hash, hash );
 
-	n = snprintf( out, outlen, "id=%s created=%s%s%s%s%s hash=%s$%s$%s label=%s",
+	n = snprintf( out, outlen, "id=%s created=%s%s%s%s%s hash=%s label=%s",
 		r->id, created,
 		r->expires != 0 ? " expires=" : "", expires,
-		scopelen > 0 ? " scope=" : "", r->scope,
-		r->keyed ? APPPW_ALG_KEYED : APPPW_ALG_PLAIN, salt, hash,
-		r->label );
+		scopelen > 0 ? " scope=" : "", r->scope, hash, r->label );
+	if ( n < 0 || (size_t)n >= outlen ) {
+		n = -1;
+	}
+
+done:
+	if ( n < 0 ) {
+		memset( out, 0, outlen );
+	}
+	return n;
+}
+
+int
+apppw_recovery_format( const apppw_recovery *r, char *out, size_t outlen )
+{
+	char created[APPPW_TIME_LEN + 1], hash[APPPW_HASH_FIELD_LEN + 1];
+	int n = -1;
+
+	if ( out == NULL || outlen == 0 ) {
+		return -1;
+	}
+	if ( r == NULL || !apppw_id_valid( r->id, strnlen( r->id, sizeof( r->id ) ) ) ) {
+		goto done;
+	}
+	apppw_time_format( r->created, created );
+	if ( created[0] == '\0' ) {
+		goto done;
+	}
+	apppw_hash_format( r->keyed, r->salt, r->hash, hash );
+	n = snprintf( out, outlen, "id=%s created=%s hash=%s", r->id, created, hash );
 	if ( n < 0 || (size_t)n >= outlen ) {
 		n = -1;
 	}

@@ -42,6 +42,23 @@ typedef struct apppw_record {
 	unsigned char	hash[APPPW_HASH_LEN];
 } apppw_record;
 
+/* A recovery code's record, one value of apppwRecoveryCode:
+ *
+ *   id=k7fq created=20261202083000Z hash=b2bk$<salt>$<hash>
+ *
+ * A recovery code has an app password's form and hash (apppw_secret.h);
+ * its first group is the id. See apppw_recovery.h. */
+typedef struct apppw_recovery {
+	char		id[APPPW_ID_LEN + 1];
+	time_t		created;
+	int		keyed;
+	unsigned char	salt[APPPW_SALT_LEN];
+	unsigned char	hash[APPPW_HASH_LEN];
+} apppw_recovery;
+
+/* the longest recovery record, NUL included */
+#define APPPW_RECOVERY_MAX	128
+
 /* Parse a stored record of len bytes. On failure *r is zeroed. */
 enum apppw_record_error apppw_record_parse( const char *val, size_t len,
 	apppw_record *r );
@@ -62,5 +79,10 @@ int apppw_record_id( const char *val, size_t len, char id[APPPW_ID_LEN + 1] );
 /* Write r as a stored record. Returns its length, or -1 (out zeroed) when
  * r is not valid or outlen is too small. */
 int apppw_record_format( const apppw_record *r, char *out, size_t outlen );
+
+/* Parse and write a recovery code's record, as for app passwords. */
+enum apppw_record_error apppw_recovery_parse( const char *val, size_t len,
+	apppw_recovery *r );
+int apppw_recovery_format( const apppw_recovery *r, char *out, size_t outlen );
 
 #endif /* APPPW_RECORD_H */

@@ -35,6 +35,7 @@
 #include "apppw_label.h"
 #include "apppw_proto.h"
 #include "apppw_record.h"
+#include "apppw_recovery.h"
 #include "apppw_secret.h"
 #include "apppw_state.h"
 #include "apppw_throttle.h"
@@ -42,7 +43,7 @@
 #include "apppw_totp.h"
 
 static AttributeDescription *ad_mfa, *ad_password, *ad_totp_secret,
-	*ad_service, *ad_totp_last, *ad_last_used, *ad_expiry;
+	*ad_service, *ad_totp_last, *ad_last_used, *ad_expiry, *ad_recovery;
 
 /* User attributes come from apppw.schema, which must be loaded; the
  * overlay looks them up when it is configured. */
@@ -87,6 +88,12 @@ static struct {
 	  "EQUALITY caseExactIA5Match "
 	  "SYNTAX 1.3.6.1.4.1.1466.115.121.1.26{32} "
 	  "NO-USER-MODIFICATION USAGE directoryOperation )", &ad_expiry, 0 },
+	{ "( " APPPW_OID_ARC ".1.8 NAME '" APPPW_AT_RECOVERY "' "
+	  "DESC 'A recovery code that has not been used: id, creation time "
+	  "and salted hash; made by the server, deleted when used' "
+	  "EQUALITY octetStringMatch "
+	  "SYNTAX 1.3.6.1.4.1.1466.115.121.1.40{128} "
+	  "NO-USER-MODIFICATION USAGE directoryOperation )", &ad_recovery, 1 },
 	{ NULL, NULL, 0 }
 };
 
@@ -165,6 +172,8 @@ static const struct berval apppw_exop_create_oid =
 	BER_BVC( APPPW_OID_EXOP_CREATE );
 static const struct berval apppw_exop_enrol_oid =
 	BER_BVC( APPPW_OID_EXOP_ENROL );
+static const struct berval apppw_exop_recovery_oid =
+	BER_BVC( APPPW_OID_EXOP_RECOVERY );
 
 static slap_overinst apppw;
 
@@ -1066,13 +1075,14 @@ apppw_is_internal( Operation *op )
 /* Whether this server sends the write of ad elsewhere instead of making
  * it: a consumer (a single-provider shadow) sends every write to its
  * provider; with apppw-totp-step-provider, any server sends the TOTP step
- * to the designated one. A multi-provider is a shadow too in slapd's
+ * and the use of a recovery code to the designated one, which keeps both
+ * single-use across providers. A multi-provider is a shadow too in slapd's
  * flags, but it writes its own database. */
 static int
 apppw_forwards( Operation *op, apppw_info *ai, AttributeDescription *ad )
 {
-	return SLAP_SINGLE_SHADOW( op->o_bd ) ||
-		( ad == ad_totp_last && ai->step_provider );
+	return SLAP_SINGLE_SHADOW( op->o_bd ) || ( ai->step_provider &&
+		( ad == ad_totp_last || ad == ad_recovery ) );
 }
 
 /* The normalized values of the overlay's own changes, as slapd gives a
@@ -1223,9 +1233,16 @@ typedef struct apppw_bind_state {
 	char id[APPPW_ID_LEN + 1];	/* the app password tried, if any */
 	apppw_record rec;
 	int code_given;			/* the credentials end with a code */
+	ber_len_t code_len;		/* its length: TOTP or recovery code */
 	int code_counts;		/* a wrong one is a guess: a secret exists */
 	int code_ok;			/* right, in the window, not used before */
 	const char *code_why;		/* if not, why */
+	struct berval recovery;		/* the right recovery code's value */
+	char recovery_id[APPPW_ID_LEN + 1];
+	int recovery_left;		/* the entry's other recovery codes */
+	ber_len_t recovery_wrong;	/* the end named a recovery code of the
+					 * entry, but not rightly: its length */
+	int recovery_form;		/* the end looks like a recovery code */
 	apppw_throttle_policy policy;	/* the TOTP throttle's settings */
 	apppw_throttle_key tkey;	/* the entry, for the TOTP throttle */
 	int locked;			/* TOTP is locked: neither factor checked */
@@ -1426,6 +1443,75 @@ apppw_throttle_policy_of( apppw_info *ai, apppw_throttle_policy *p )
 	p->backoff_max = ai->totp_backoff_max;
 }
 
+/* Whether TOTP is locked for e after wrong codes: neither factor is then
+ * checked. Sets up the throttle's key and policy for the bind either way. */
+static int
+apppw_locked( Operation *op, apppw_info *ai, Entry *e, apppw_bind_state *bs )
+{
+	apppw_throttle_policy_of( ai, &bs->policy );
+	apppw_throttle_key_of( e->e_nname.bv_val, e->e_nname.bv_len, &bs->tkey );
+	if ( apppw_throttle_locked( &bs->tkey, op->o_time, &bs->policy, &bs->tr ) ) {
+		bs->locked = 1;
+		bs->code_given = 1;
+	}
+	return bs->locked;
+}
+
+/* Whether the credentials end with one of the entry's recovery codes, in
+ * place of a TOTP code, shown in groups or plain: 1 when one is right (its
+ * value is kept, to be deleted once the password checks) or TOTP is
+ * locked; 0 otherwise, with bs->recovery_wrong when the end named one of
+ * the entry's codes by its id but was not it, and bs->recovery_form when
+ * it looks like a code at all. Only then is a hash
+ * computed, one whatever the count. A password and TOTP code that happen
+ * to end like a recovery code are still read as such next. */
+static int
+apppw_check_recovery( Operation *op, apppw_info *ai, Entry *e,
+	apppw_bind_state *bs )
+{
+	static const ber_len_t forms[] = { APPPW_DISPLAY_LEN, APPPW_PASSWORD_LEN };
+	struct berval *cred = &op->orb_cred;
+	Attribute *a = attr_find( e->e_attrs, ad_recovery );
+	char norm[APPPW_PASSWORD_LEN + 1], id[APPPW_ID_LEN + 1];
+	apppw_recovery rec;
+	unsigned f, i;
+	int right = 0;
+
+	for ( f = 0; a && f < sizeof(forms) / sizeof(forms[0]) && !right; f++ ) {
+		if ( cred->bv_len <= forms[f] || apppw_normalize( cred->bv_val +
+				cred->bv_len - forms[f], forms[f], norm ) ) {
+			continue;
+		}
+		bs->recovery_form = 1;
+		for ( i = 0; i < a->a_numvals && ( apppw_record_id( a->a_vals[i].bv_val,
+				a->a_vals[i].bv_len, id ) ||
+				memcmp( id, norm, APPPW_ID_LEN ) ); i++ )
+			;
+		if ( i == a->a_numvals ) {
+			continue;
+		}
+		if ( apppw_locked( op, ai, e, bs ) ) {
+			right = 1;
+			break;
+		}
+		if ( apppw_recovery_parse( a->a_vals[i].bv_val, a->a_vals[i].bv_len,
+				&rec ) == APPPW_REC_OK && !apppw_recovery_verify( norm,
+				&rec, ai->have_key ? ai->key : NULL ) ) {
+			right = 1;
+			bs->code_given = bs->code_counts = bs->code_ok = 1;
+			bs->code_len = forms[f];
+			ber_dupbv_x( &bs->recovery, &a->a_vals[i], op->o_tmpmemctx );
+			memcpy( bs->recovery_id, id, sizeof(id) );
+			bs->recovery_left = (int)a->a_numvals - 1;
+		} else {
+			bs->recovery_wrong = forms[f];
+		}
+		apppw_wipe( &rec, sizeof(rec) );
+	}
+	apppw_wipe( norm, sizeof(norm) );
+	return right;
+}
+
 /* Whether the credentials end with a TOTP code, and whether it is right:
  * the code's step must be newer than the last accepted one. On success the
  * step is planned to be written only over an older one, so that of two
@@ -1452,6 +1538,7 @@ apppw_check_code( Operation *op, apppw_info *ai, Entry *e, apppw_bind_state *bs 
 		}
 	}
 	bs->code_given = 1;
+	bs->code_len = digits;
 	a_secret = attr_find( e->e_attrs, ad_totp_secret );
 	if ( !a_secret || !a_secret->a_numvals ) {
 		bs->code_why = apppw_why_pending;
@@ -1462,10 +1549,7 @@ apppw_check_code( Operation *op, apppw_info *ai, Entry *e, apppw_bind_state *bs 
 		bs->code_why = "the stored TOTP secret is too long";
 		return;
 	}
-	apppw_throttle_policy_of( ai, &bs->policy );
-	apppw_throttle_key_of( e->e_nname.bv_val, e->e_nname.bv_len, &bs->tkey );
-	if ( apppw_throttle_locked( &bs->tkey, op->o_time, &bs->policy, &bs->tr ) ) {
-		bs->locked = 1;
+	if ( apppw_locked( op, ai, e, bs ) ) {
 		return;
 	}
 	a_last = attr_find( e->e_attrs, ad_totp_last );
@@ -1525,11 +1609,21 @@ apppw_examine( Operation *op, apppw_info *ai, Entry *e, apppw_bind_state *bs )
 		if ( !app_form ) {
 			bs->why = "a service DN takes only app passwords";
 		}
-	} else if ( bs->kind != APPPW_SESSION_APP ) {
+	} else if ( bs->kind != APPPW_SESSION_APP &&
+			!apppw_check_recovery( op, ai, e, bs ) ) {
 		apppw_check_code( op, ai, e, bs );
+		/* a wrong recovery code is a guess, as a wrong TOTP code is */
+		if ( !bs->code_given && bs->recovery_wrong ) {
+			bs->code_given = bs->code_counts = 1;
+			bs->code_len = bs->recovery_wrong;
+			bs->code_why = "wrong recovery code";
+		}
 		/* the password alone: say why no code can help yet */
 		if ( !bs->code_given && apppw_entry_pending( e ) ) {
 			bs->code_why = apppw_why_pending;
+		} else if ( !bs->code_given && bs->recovery_form ) {
+			bs->code_why = "password alone, or a recovery code used "
+				"already or never made";
 		}
 		if ( !app_form ) {
 			bs->why = bs->code_why;
@@ -1554,14 +1648,13 @@ apppw_bind_hook( slap_overinst *o )
  * same check of userPassword (every scheme, the auth ACL) on the entry
  * apppw has read already. */
 static void
-apppw_check_password( Operation *op, apppw_info *ai, Entry *e,
-	apppw_bind_state *bs )
+apppw_check_password( Operation *op, Entry *e, apppw_bind_state *bs )
 {
 	Attribute *a = attr_find( e->e_attrs, slap_schema.si_ad_userPassword );
 	struct berval pw = op->orb_cred;
 	const char *text = NULL;
 
-	pw.bv_len -= ai->totp_digits;
+	pw.bv_len -= bs->code_len;
 	bs->password_checked = 1;
 	bs->password_ok = a && !slap_passwd_check( op, e, a, &pw, &text );
 }
@@ -1683,9 +1776,10 @@ apppw_accept( Operation *op, apppw_bind_state *bs )
 static const char *
 apppw_forward_hint( Operation *op, apppw_info *ai, AttributeDescription *ad )
 {
-	if ( ad == ad_totp_last && ai->step_provider ) {
-		return "; this server records TOTP steps on the server "
-			"apppw-totp-step-provider names, through the chain overlay";
+	if ( ai->step_provider && ( ad == ad_totp_last || ad == ad_recovery ) ) {
+		return "; this server records TOTP steps and used recovery codes "
+			"on the server apppw-totp-step-provider names, through the "
+			"chain overlay";
 	}
 	if ( SLAP_SINGLE_SHADOW( op->o_bd ) ) {
 		return "; a consumer forwards it with updateref and the chain "
@@ -1742,6 +1836,36 @@ apppw_log_locked( Operation *op, apppw_bind_state *bs, apppw_throttle_report *tr
 	}
 }
 
+/* A password followed by a right recovery code: the code is used up by
+ * deleting its value, which fails if a concurrent bind used it first. */
+static int
+apppw_bind_recovery( Operation *op, SlapReply *rs, slap_overinst *on,
+	apppw_bind_state *bs )
+{
+	apppw_info *ai = on->on_bi.bi_private;
+	struct berval used[2] = { bs->recovery, BER_BVNULL };
+	Modifications mod;
+	int rc;
+
+	apppw_mod_init( &mod, ad_recovery, LDAP_MOD_DELETE, used, NULL );
+	rc = apppw_internal_modify( op, on, &bs->ndn, &mod, 1, NULL, NULL );
+	if ( rc != LDAP_SUCCESS ) {
+		Debug( LDAP_DEBUG_STATS, "%s apppw: BIND dn=\"%s\" refused: %s "
+			"id=%s (%s)%s\n", op->o_log_prefix, bs->dn.bv_val,
+			apppw_lost_race( rc ) ? "a concurrent bind used this "
+				"recovery code" : "cannot use up the recovery code",
+			bs->recovery_id, ldap_err2string( rc ),
+			apppw_lost_race( rc ) ? "" :
+				apppw_forward_hint( op, ai, ad_recovery ) );
+		return apppw_refuse( op, rs );
+	}
+	Debug( LDAP_DEBUG_STATS, "%s apppw: BIND dn=\"%s\" password and recovery "
+		"code id=%s, %d left, peer=%s\n", op->o_log_prefix, bs->dn.bv_val,
+		bs->recovery_id, bs->recovery_left, op->o_conn->c_peer_name.bv_val );
+	bs->kind = APPPW_SESSION_MFA;
+	return apppw_accept( op, bs );
+}
+
 /* A password followed by a TOTP code. When overlays below apppw hook
  * binds, the password goes down the stack to the backend as any password
  * would: slapd checks it, and they see the bind. Only the backend's
@@ -1771,7 +1895,7 @@ apppw_bind_code( Operation *op, SlapReply *rs, slap_overinst *on,
 	if ( bs->password_checked ) {
 		rc = bs->password_ok ? LDAP_SUCCESS : apppw_refuse( op, rs );
 	} else {
-		op->orb_cred.bv_len -= ai->totp_digits;
+		op->orb_cred.bv_len -= bs->code_len;
 		rc = overlay_op_walk( op, rs, op_bind, on->on_info, on->on_next );
 		op->orb_cred = cred;
 		op->o_bd->bd_info = (BackendInfo *)on;
@@ -1813,6 +1937,9 @@ apppw_bind_code( Operation *op, SlapReply *rs, slap_overinst *on,
 		break;
 	}
 
+	if ( !BER_BVISNULL( &bs->recovery ) ) {
+		return apppw_bind_recovery( op, rs, on, bs );
+	}
 	/* unrecorded, the code's step could be used again */
 	rc = bs->write_ad ? apppw_write_state( op, on, &bs->ndn, bs ) : LDAP_OTHER;
 	if ( rc != LDAP_SUCCESS ) {
@@ -1964,7 +2091,7 @@ apppw_op_bind( Operation *op, SlapReply *rs )
 	if ( rc == LDAP_SUCCESS && apppw_entry_mfa( e ) ) {
 		apppw_examine( op, ai, e, &bs );
 		if ( bs.code_given && !bs.locked && !apppw_bind_hook( on->on_next ) ) {
-			apppw_check_password( op, ai, e, &bs );
+			apppw_check_password( op, e, &bs );
 		}
 	}
 	if ( rc == LDAP_SUCCESS ) {
@@ -2003,6 +2130,9 @@ apppw_op_bind( Operation *op, SlapReply *rs )
 
 	ber_bvarray_free_x( bs.old_values, op->o_tmpmemctx );
 	ber_bvarray_free_x( bs.others, op->o_tmpmemctx );
+	if ( !BER_BVISNULL( &bs.recovery ) ) {
+		op->o_tmpfree( bs.recovery.bv_val, op->o_tmpmemctx );
+	}
 	op->o_tmpfree( bs.dn.bv_val, op->o_tmpmemctx );
 	op->o_tmpfree( bs.ndn.bv_val, op->o_tmpmemctx );
 	if ( !BER_BVISNULL( &bs.service ) ) {
@@ -2039,7 +2169,7 @@ static AttributeDescription *
 apppw_own_attr( AttributeDescription *ad )
 {
 	AttributeDescription *own[] = { ad_mfa, ad_password, ad_totp_secret,
-		ad_totp_last, ad_last_used };
+		ad_totp_last, ad_last_used, ad_recovery };
 	unsigned i;
 
 	for ( i = 0; i < sizeof(own) / sizeof(own[0]); i++ ) {
@@ -2386,8 +2516,6 @@ apppw_check_totp_secret( Operation *op, BerVarray vals, const char **text )
 	return LDAP_SUCCESS;
 }
 
-/* The checks every value written to an account passes, whoever writes:
- * no option or subtype of apppw's attributes, TOTP secrets in bounds. */
 /* The values of the overlay's own state that a client with manage access
  * writes (an administrator, a consumer's chain overlay) must be values
  * the overlay can read: anything else would be kept and never used. */
@@ -2413,6 +2541,30 @@ apppw_check_state( AttributeDescription *ad, BerVarray vals, const char **text )
 	return LDAP_SUCCESS;
 }
 
+/* Recovery codes are written by the overlay, or with manage access by a
+ * consumer's chain overlay or an administrator restoring an entry: as
+ * records the bind hook can check. */
+static int
+apppw_check_recovery_values( Operation *op, BerVarray vals, const char **text )
+{
+	enum apppw_record_error err;
+	apppw_recovery r;
+	int i;
+
+	for ( i = 0; vals && !BER_BVISNULL( &vals[i] ); i++ ) {
+		err = apppw_recovery_parse( vals[i].bv_val, vals[i].bv_len, &r );
+		if ( err != APPPW_REC_OK ) {
+			*text = apppw_text( op, "apppw: malformed %s value: %s",
+				APPPW_AT_RECOVERY, apppw_record_strerror( err ) );
+			return LDAP_INVALID_SYNTAX;
+		}
+	}
+	return LDAP_SUCCESS;
+}
+
+/* The checks every value written to an account passes, whoever writes:
+ * no option or subtype of apppw's attributes, TOTP secrets in bounds,
+ * the overlay's state readable. */
 static int
 apppw_check_attr( Operation *op, AttributeDescription *ad, BerVarray vals,
 	const char **text )
@@ -2432,6 +2584,9 @@ apppw_check_attr( Operation *op, AttributeDescription *ad, BerVarray vals,
 	}
 	if ( ad == ad_last_used || ad == ad_totp_last ) {
 		return apppw_check_state( ad, vals, text );
+	}
+	if ( ad == ad_recovery ) {
+		return apppw_check_recovery_values( op, vals, text );
 	}
 	return LDAP_SUCCESS;
 }
@@ -3310,6 +3465,7 @@ apppw_chk_referrals( Operation *op, SlapReply *rs )
 /* ---- extended operation: create ----------------------------------------- */
 
 static int apppw_op_enrol( Operation *op, SlapReply *rs );
+static int apppw_op_recovery( Operation *op, SlapReply *rs );
 
 static int
 apppw_op_extended( Operation *op, SlapReply *rs )
@@ -3327,6 +3483,9 @@ apppw_op_extended( Operation *op, SlapReply *rs )
 
 	if ( bvmatch( &op->ore_reqoid, (struct berval *)&apppw_exop_enrol_oid ) ) {
 		return apppw_op_enrol( op, rs );
+	}
+	if ( bvmatch( &op->ore_reqoid, (struct berval *)&apppw_exop_recovery_oid ) ) {
+		return apppw_op_recovery( op, rs );
 	}
 	if ( !bvmatch( &op->ore_reqoid, (struct berval *)&apppw_exop_create_oid ) ) {
 		return SLAP_CB_CONTINUE;
@@ -3475,7 +3634,7 @@ done:
  * the callback's cleanup runs once it is sent, and wipes it first. The
  * copy in slapd's send buffer is beyond an overlay's reach. */
 static int
-apppw_create_sent( Operation *op, SlapReply *rs )
+apppw_response_sent( Operation *op, SlapReply *rs )
 {
 	slap_callback *sc = op->o_callback;
 
@@ -3488,30 +3647,28 @@ apppw_create_sent( Operation *op, SlapReply *rs )
 }
 
 /* The frontend knows extended operations by OID only: find the target's
- * database, then let its overlay stack answer, as slapo-dds does. */
+ * database (the bound identity's when req_target is absent), then let its
+ * overlay stack answer, as slapo-dds does. The response, which holds
+ * secrets, is wiped once sent. */
 static int
-apppw_exop_create( Operation *op, SlapReply *rs )
+apppw_exop_on_target( Operation *op, SlapReply *rs, struct berval *req_target,
+	const struct berval *oid )
 {
 	BackendDB *bd = op->o_bd;
-	struct apppw_create_request req;
 	struct berval target;
 	int rc;
 
-	if ( !op->ore_reqdata || apppw_create_request_decode( op->ore_reqdata, &req ) ) {
-		rs->sr_text = "apppw: malformed create request";
-		return LDAP_PROTOCOL_ERROR;
-	}
 	if ( BER_BVISEMPTY( &op->o_ndn ) ) {
 		rs->sr_text = "apppw: bind first";
 		return LDAP_STRONG_AUTH_REQUIRED;
 	}
-	if ( BER_BVISNULL( &req.target ) ) {
+	if ( BER_BVISNULL( req_target ) ) {
 		ber_dupbv_x( &op->o_req_dn, &op->o_dn, op->o_tmpmemctx );
 		ber_dupbv_x( &op->o_req_ndn, &op->o_ndn, op->o_tmpmemctx );
 	} else {
 		/* the decoder's fields are not terminated; slapd logs a DN
 		 * with %s */
-		ber_dupbv_x( &target, &req.target, op->o_tmpmemctx );
+		ber_dupbv_x( &target, req_target, op->o_tmpmemctx );
 		rc = dnPrettyNormal( NULL, &target, &op->o_req_dn, &op->o_req_ndn,
 			op->o_tmpmemctx );
 		op->o_tmpfree( target.bv_val, op->o_tmpmemctx );
@@ -3526,13 +3683,13 @@ apppw_exop_create( Operation *op, SlapReply *rs )
 		rs->sr_text = "apppw: the target's database has no apppw overlay";
 		rc = LDAP_UNWILLING_TO_PERFORM;
 	} else if ( ( rc = backend_check_restrictions( op, rs,
-			(struct berval *)&apppw_exop_create_oid ) ) == LDAP_SUCCESS ) {
+			(struct berval *)oid ) ) == LDAP_SUCCESS ) {
 		rc = op->o_bd->be_extended( op, rs );
 	}
 	if ( rc == LDAP_SUCCESS && rs->sr_rspdata ) {
 		slap_callback *sc = op->o_tmpcalloc( 1, sizeof(*sc), op->o_tmpmemctx );
 
-		sc->sc_cleanup = apppw_create_sent;
+		sc->sc_cleanup = apppw_response_sent;
 		sc->sc_next = op->o_callback;
 		op->o_callback = sc;
 	}
@@ -3542,6 +3699,157 @@ apppw_exop_create( Operation *op, SlapReply *rs )
 	BER_BVZERO( &op->o_req_dn );
 	BER_BVZERO( &op->o_req_ndn );
 	op->o_bd = bd;
+	return rc;
+}
+
+static int
+apppw_exop_create( Operation *op, SlapReply *rs )
+{
+	struct apppw_create_request req;
+
+	if ( !op->ore_reqdata || apppw_create_request_decode( op->ore_reqdata, &req ) ) {
+		rs->sr_text = "apppw: malformed create request";
+		return LDAP_PROTOCOL_ERROR;
+	}
+	return apppw_exop_on_target( op, rs, &req.target, &apppw_exop_create_oid );
+}
+
+/* ---- extended operation: new recovery codes ------------------------------ */
+
+/* New recovery codes for an entry, as a replace of apppwRecoveryCode
+ * (*mod, its values in op's memory: free them with ber_bvarray_free_x)
+ * and the codes to show. 0, or -1 with
+ * nothing left to free. */
+static int
+apppw_recovery_mod( Operation *op, apppw_info *ai, Modifications *mod,
+	Modifications *next, struct apppw_recovery_set *set )
+{
+	apppw_recovery rec[APPPW_RECOVERY_CODES];
+	char buf[APPPW_RECOVERY_MAX];
+	BerVarray vals;
+	int i, len = 0;
+
+	if ( apppw_recovery_make( ai->have_key ? ai->key : NULL, op->o_time,
+			set, rec ) ) {
+		return -1;
+	}
+	vals = op->o_tmpcalloc( APPPW_RECOVERY_CODES + 1, sizeof(*vals),
+		op->o_tmpmemctx );
+	for ( i = 0; i < APPPW_RECOVERY_CODES && len >= 0; i++ ) {
+		len = apppw_recovery_format( &rec[i], buf, sizeof(buf) );
+		if ( len >= 0 ) {
+			vals[i].bv_len = len;
+			vals[i].bv_val = op->o_tmpalloc( len + 1, op->o_tmpmemctx );
+			memcpy( vals[i].bv_val, buf, len + 1 );
+		}
+	}
+	apppw_wipe( rec, sizeof(rec) );
+	if ( len < 0 ) {
+		ber_bvarray_free_x( vals, op->o_tmpmemctx );
+		apppw_wipe( set, sizeof(*set) );
+		return -1;
+	}
+	apppw_mod_init( mod, ad_recovery, LDAP_MOD_REPLACE, vals, next );
+	return 0;
+}
+
+static int
+apppw_exop_recovery( Operation *op, SlapReply *rs )
+{
+	struct berval target;
+
+	if ( apppw_recovery_request_decode( op->ore_reqdata, &target ) ) {
+		rs->sr_text = "apppw: malformed recovery codes request";
+		return LDAP_PROTOCOL_ERROR;
+	}
+	return apppw_exop_on_target( op, rs, &target, &apppw_exop_recovery_oid );
+}
+
+/* New recovery codes for the target, replacing its unused ones, for the
+ * same callers as a new app password: an administrator with write access
+ * to its TOTP secret, or the entry itself in a session signed in with the password
+ * and a code (TOTP or recovery), never with an app password. */
+static int
+apppw_op_recovery( Operation *op, SlapReply *rs )
+{
+	slap_overinst *on = (slap_overinst *)op->o_bd->bd_info;
+	apppw_info *ai = on->on_bi.bi_private;
+	struct apppw_recovery_set set;
+	Modifications mod;
+	Entry *e = NULL;
+	int self = dn_match( &op->o_req_ndn, &op->o_ndn ), rc;
+
+	rs->sr_text = NULL;
+	if ( ( rs->sr_text = apppw_refusal( op ) ) ) {
+		rc = LDAP_INSUFFICIENT_ACCESS;
+		goto done;
+	}
+	op->o_bd->bd_info = (BackendInfo *)on->on_info;
+	if ( be_entry_get_rw( op, &op->o_req_ndn, NULL, NULL, 0, &e ) != LDAP_SUCCESS ) {
+		e = NULL;
+		rs->sr_text = "apppw: no such entry";
+		rc = LDAP_NO_SUCH_OBJECT;
+	} else if ( !self && !access_allowed( op, e, ad_totp_secret, NULL,
+			ACL_WRITE, NULL ) ) {
+		/* slapd grants write on every NO-USER-MODIFICATION attribute
+		 * (apppwRecoveryCode is one): the codes are asked of whoever
+		 * may write the authenticator's secret, which they stand in for */
+		rs->sr_text = "apppw: no write access to this entry's "
+			APPPW_AT_TOTP_SECRET ", which recovery codes stand in for";
+		rc = LDAP_INSUFFICIENT_ACCESS;
+	} else if ( !apppw_entry_mfa( e ) ) {
+		rs->sr_text = "apppw: recovery codes are for MFA-required "
+			"accounts: this entry's apppwMFARequired is not TRUE";
+		rc = LDAP_CONSTRAINT_VIOLATION;
+	} else if ( apppw_entry_pending( e ) ) {
+		rs->sr_text = "apppw: this account has not enrolled a TOTP "
+			"authenticator yet: its first recovery codes come with the "
+			"enrolment (apppw mfa enroll)";
+		rc = LDAP_CONSTRAINT_VIOLATION;
+	} else if ( self && apppw_session_kind( op ) != APPPW_SESSION_MFA ) {
+		rs->sr_text = "apppw: making recovery codes for yourself needs a "
+			"session authenticated with your password followed by a "
+			"TOTP code or a recovery code";
+		rc = LDAP_INSUFFICIENT_ACCESS;
+	} else {
+		rc = LDAP_SUCCESS;
+	}
+	if ( e ) {
+		be_entry_release_r( op, e );
+	}
+	op->o_bd->bd_info = (BackendInfo *)on;
+	if ( rc != LDAP_SUCCESS ) {
+		goto done;
+	}
+	if ( apppw_recovery_mod( op, ai, &mod, NULL, &set ) ) {
+		rs->sr_text = "apppw: cannot make recovery codes";
+		rc = LDAP_OTHER;
+		goto done;
+	}
+	rc = apppw_internal_modify( op, on, &op->o_req_ndn, &mod, 1, NULL,
+		&rs->sr_text );
+	ber_bvarray_free_x( mod.sml_values, op->o_tmpmemctx );
+	if ( rc == LDAP_SUCCESS ) {
+		Debug( LDAP_DEBUG_STATS, "%s apppw: RECOVERY dn=\"%s\" %d new "
+			"recovery codes, the unused ones revoked, by=\"%s\"\n",
+			op->o_log_prefix, op->o_req_dn.bv_val, APPPW_RECOVERY_CODES,
+			op->o_dn.bv_val );
+		if ( apppw_recovery_response_encode( &set, &rs->sr_rspdata ) ) {
+			rs->sr_text = "apppw: cannot encode the response";
+			rc = LDAP_OTHER;
+		} else {
+			rs->sr_rspoid = ch_strdup( APPPW_OID_EXOP_RECOVERY );
+		}
+	}
+	apppw_wipe( &set, sizeof(set) );
+
+done:
+	if ( rc != LDAP_SUCCESS ) {
+		Debug( LDAP_DEBUG_STATS, "%s apppw: RECOVERY dn=\"%s\" refused: %s\n",
+			op->o_log_prefix, op->o_req_dn.bv_val,
+			rs->sr_text ? rs->sr_text : ldap_err2string( rc ) );
+	}
+	rs->sr_err = rc;
 	return rc;
 }
 
@@ -3647,17 +3955,19 @@ apppw_enrol_bind( Operation *op, slap_overinst *on, apppw_enrolment *en )
 	return rc;
 }
 
-/* The secret and the code's step, in one write: the secret is added, not
- * replaced, so that of two enrolments racing only one stores its secret;
- * the step makes the code used, so that it cannot bind afterwards. */
+/* The secret, the first recovery codes and the code's step, in one
+ * write: the secret is added, not replaced, so that of two enrolments
+ * racing only one stores its secret; the step makes the code used, so
+ * that it cannot bind afterwards. The step comes last: with
+ * apppw-totp-step-provider the whole write is made there. */
 static int
 apppw_enrol_store( Operation *op, slap_overinst *on, apppw_info *ai,
 	apppw_enrolment *en, char step[APPPW_LASTSTEP_MAX_LEN + 1],
-	const char **text )
+	struct apppw_recovery_set *set, const char **text )
 {
 	struct berval secret[2] = { BER_BVNULL, BER_BVNULL },
 		laststep[2] = { BER_BVNULL, BER_BVNULL };
-	Modifications mods[2];
+	Modifications mods[3];
 	int rc;
 
 	if ( apppw_laststep_format( (time_t)en->step * ai->totp_step, step,
@@ -3665,14 +3975,22 @@ apppw_enrol_store( Operation *op, slap_overinst *on, apppw_info *ai,
 		*text = "apppw: cannot record the code's step";
 		return LDAP_OTHER;
 	}
+	ber_str2bv( step, 0, 0, &laststep[0] );
+	apppw_mod_init( &mods[2], ad_totp_last, LDAP_MOD_REPLACE, laststep, NULL );
+	if ( apppw_recovery_mod( op, ai, &mods[1], &mods[2], set ) ) {
+		*text = "apppw: cannot make recovery codes";
+		return LDAP_OTHER;
+	}
 	/* the request's fields are not terminated; entries' values are */
 	ber_dupbv_x( &secret[0], &en->req.secret, op->o_tmpmemctx );
-	ber_str2bv( step, 0, 0, &laststep[0] );
-	apppw_mod_init( &mods[1], ad_totp_last, LDAP_MOD_REPLACE, laststep, NULL );
 	apppw_mod_init( &mods[0], ad_totp_secret, LDAP_MOD_ADD, secret, &mods[1] );
-	rc = apppw_internal_modify( op, on, &op->o_req_ndn, mods, 2, NULL, text );
+	rc = apppw_internal_modify( op, on, &op->o_req_ndn, mods, 3, NULL, text );
 	apppw_wipe( secret[0].bv_val, secret[0].bv_len );
 	op->o_tmpfree( secret[0].bv_val, op->o_tmpmemctx );
+	ber_bvarray_free_x( mods[1].sml_values, op->o_tmpmemctx );
+	if ( rc != LDAP_SUCCESS ) {
+		apppw_wipe( set, sizeof(*set) );
+	}
 	return rc;
 }
 
@@ -3689,6 +4007,7 @@ apppw_op_enrol( Operation *op, SlapReply *rs )
 	slap_overinst *on = (slap_overinst *)op->o_bd->bd_info;
 	apppw_info *ai = on->on_bi.bi_private;
 	apppw_enrolment en = { 0 };
+	struct apppw_recovery_set set;
 	apppw_throttle_report tr;
 	char until[APPPW_TIME_LEN + 1], step[APPPW_LASTSTEP_MAX_LEN + 1];
 	enum apppw_totp_secret_error serr;
@@ -3780,7 +4099,7 @@ apppw_op_enrol( Operation *op, SlapReply *rs )
 		rc = LDAP_UNWILLING_TO_PERFORM;
 		goto done;
 	}
-	rc = apppw_enrol_store( op, on, ai, &en, step, &rs->sr_text );
+	rc = apppw_enrol_store( op, on, ai, &en, step, &set, &rs->sr_text );
 	if ( rc != LDAP_SUCCESS ) {
 		if ( apppw_lost_race( rc ) ) {
 			/* a concurrent enrolment stored its secret first */
@@ -3796,13 +4115,15 @@ apppw_op_enrol( Operation *op, SlapReply *rs )
 		"enrolled, step at %s, peer=%s\n", op->o_log_prefix,
 		op->o_req_dn.bv_val, step, op->o_conn->c_peer_name.bv_val );
 	if ( apppw_enrol_response_encode( (time_t)en.step * ai->totp_step,
-			&rs->sr_rspdata ) ) {
-		/* stored: the client learns the step from the entry, or waits */
+			&set, &rs->sr_rspdata ) ) {
+		/* stored: the client learns the step from the entry, or waits,
+		 * and its owner makes new recovery codes once signed in */
 		Debug( LDAP_DEBUG_ANY, "%s apppw: ENROL dn=\"%s\" cannot encode the "
 			"response\n", op->o_log_prefix, op->o_req_dn.bv_val );
 	} else {
 		rs->sr_rspoid = ch_strdup( APPPW_OID_EXOP_ENROL );
 	}
+	apppw_wipe( &set, sizeof(set) );
 
 done:
 	if ( rc != LDAP_SUCCESS ) {
@@ -4010,6 +4331,36 @@ apppw_sasl_passwordless_mech( struct berval *mech )
  * to have nothing, and the bind is vetoed, whichever mechanism's step it
  * is (SCRAM asks in its first), should the password be checked elsewhere
  * (saslauthd). Mechanisms that check no such password pass. */
+/* Recovery codes are not shown to a session signed in with an app
+ * password: they are hashed, but what they are for is none of its
+ * business. */
+static int
+apppw_hide_recovery( Operation *op, SlapReply *rs )
+{
+	if ( rs->sr_type == REP_SEARCH &&
+			attr_find( rs->sr_entry->e_attrs, ad_recovery ) ) {
+		rs_entry2modifiable( op, rs, op->o_callback->sc_private );
+		attr_delete( &rs->sr_entry->e_attrs, ad_recovery );
+	}
+	return SLAP_CB_CONTINUE;
+}
+
+static int
+apppw_hide_recovery_done( Operation *op, SlapReply *rs )
+{
+	slap_callback **scp, *sc;
+
+	(void)rs;
+	for ( scp = &op->o_callback; ( sc = *scp ); scp = &sc->sc_next ) {
+		if ( sc->sc_cleanup == apppw_hide_recovery_done ) {
+			*scp = sc->sc_next;
+			op->o_tmpfree( sc, op->o_tmpmemctx );
+			break;
+		}
+	}
+	return 0;
+}
+
 static int
 apppw_op_search( Operation *op, SlapReply *rs )
 {
@@ -4019,6 +4370,17 @@ apppw_op_search( Operation *op, SlapReply *rs )
 	Entry *e = NULL;
 	int mfa = 0;
 
+	if ( !op->o_is_auth_check && c &&
+			apppw_session_kind( op ) == APPPW_SESSION_APP ) {
+		slap_callback *sc = op->o_tmpcalloc( 1, sizeof(*sc), op->o_tmpmemctx );
+
+		sc->sc_response = apppw_hide_recovery;
+		sc->sc_cleanup = apppw_hide_recovery_done;
+		sc->sc_private = on;
+		sc->sc_next = op->o_callback;
+		op->o_callback = sc;
+		return SLAP_CB_CONTINUE;
+	}
 	if ( !op->o_is_auth_check || !c || !( bindop = c->c_sasl_bindop ) ||
 			op->ors_scope != LDAP_SCOPE_BASE ) {
 		return SLAP_CB_CONTINUE;
@@ -4199,6 +4561,13 @@ init_module( int argc, char *argv[] )
 	if ( rc ) {
 		Debug( LDAP_DEBUG_ANY, "apppw: cannot register the enrol "
 			"extended operation (%d)\n", rc );
+		return rc;
+	}
+	rc = load_extop2( (struct berval *)&apppw_exop_recovery_oid,
+		SLAP_EXOP_WRITES, apppw_exop_recovery, 0 );
+	if ( rc ) {
+		Debug( LDAP_DEBUG_ANY, "apppw: cannot register the recovery "
+			"codes extended operation (%d)\n", rc );
 		return rc;
 	}
 	return overlay_register( &apppw );

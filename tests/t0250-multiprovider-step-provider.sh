@@ -58,7 +58,7 @@ PW=$(new_app_password "$ALICE" Phone)
 mp_stop a
 test_expect_success 'A down: password+TOTP refused on B, which says why' '
 	expect_bind_refused "$ALICE" "$ALICE_PW$(next_totp "$ALICE_TOTP")" "$B_URI"
-	grep -q "apppw: BIND dn=\"$ALICE\" refused: cannot record the TOTP step (.*); this server records TOTP steps on the server apppw-totp-step-provider names, through the chain overlay\$" \
+	grep -q "apppw: BIND dn=\"$ALICE\" refused: cannot record the TOTP step (.*); this server records TOTP steps and used recovery codes on the server apppw-totp-step-provider names, through the chain overlay\$" \
 		"$MP_DIR_b/slapd.log"
 '
 

@@ -52,7 +52,9 @@ test_expect_success '1. mfa enroll, the code computed by oathtool from the secre
 			>"$TEST_DIR/enrol.out" 2>"$TEST_DIR/enrol.err" || rc=$?
 	cat "$TEST_DIR/enrol.err"
 	test "$rc" = 0
-	test ! -s "$TEST_DIR/enrol.out"
+	test "$(wc -l <"$TEST_DIR/enrol.out")" = 10
+	test "$(grep -Ec "$PW_RE" "$TEST_DIR/enrol.out")" = 10
+	grep -q "^These 10 recovery codes are shown once: print them" "$TEST_DIR/enrol.err"
 	grep -q "^Your authenticator app is enrolled for $DAVE\.\$" "$TEST_DIR/enrol.err"
 	grep -q "password immediately followed by the" "$TEST_DIR/enrol.err"
 	not grep -q "$(cat "$TEST_DIR/dave.key")" "$TEST_DIR/enrol.err"
@@ -168,11 +170,13 @@ test_expect_success 'enrol with --app-password: the app password on stdout, and 
 		apppw -v -x -H "$LDAP_URI" -D "$ERIN" -w "$ERIN_PW" mfa enroll \
 			--secret-file "$TEST_DIR/erin.key" --code - \
 			--app-password "Outlook on laptop" \
-			>"$TEST_DIR/erin.pw" 2>"$TEST_DIR/erin.err" || rc=$?
-	cat "$TEST_DIR/erin.pw" "$TEST_DIR/erin.err"
+			>"$TEST_DIR/erin.out" 2>"$TEST_DIR/erin.err" || rc=$?
+	cat "$TEST_DIR/erin.out" "$TEST_DIR/erin.err"
 	test "$rc" = 0
-	test "$(wc -l <"$TEST_DIR/erin.pw")" = 1
-	grep -Eq "$PW_RE" "$TEST_DIR/erin.pw"
+	# the recovery codes, then the app password
+	test "$(wc -l <"$TEST_DIR/erin.out")" = 11
+	test "$(grep -Ec "$PW_RE" "$TEST_DIR/erin.out")" = 11
+	tail -n 1 "$TEST_DIR/erin.out" >"$TEST_DIR/erin.pw"
 	grep -q "^Your authenticator app is enrolled for $ERIN\.\$" "$TEST_DIR/erin.err"
 	grep -q "^App password \"Outlook on laptop\" (id $(cut -c1-4 "$TEST_DIR/erin.pw")) created for $ERIN\.\$" \
 		"$TEST_DIR/erin.err"

@@ -39,7 +39,7 @@ test_expect_success 'list, the connection options after the command and among it
 test_expect_success 'some before the command, some after' '
 	printf "%s\n" "$ADMIN_PW" >"$TEST_DIR/admin.pw"
 	run_tool 0 -x -H "$LDAP_URI" mfa status "$ALICE" -D "$ADMIN_DN" -y "$TEST_DIR/admin.pw"
-	printf "%s\n  MFA required:   yes\n  TOTP enrolled:  yes\n  App passwords:  0\n" \
+	printf "%s\n  MFA required:   yes\n  TOTP enrolled:  yes\n  Recovery codes: 0 left\n  App passwords:  0\n" \
 		"$ALICE" | diff -u - "$TEST_DIR/tool.out"
 '
 

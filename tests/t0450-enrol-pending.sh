@@ -65,7 +65,8 @@ test_expect_success 'the right password and code: the secret and the code step a
 	code=$(totp "$SECRET")
 	echo "$code" >"$TEST_DIR/enrol.code"
 	expect_enrol 0 "" "$PAT" "$PAT_PW" "$SECRET" "$code"
-	step=$(sed -n "s/^data:: //p" "$TEST_DIR/enrol.out" | "$CREATE_CODEC" enrol-response)
+	sed -n "s/^data:: //p" "$TEST_DIR/enrol.out" | "$CREATE_CODEC" enrol-response >"$TEST_DIR/enrol.response"
+	step=$(head -n 1 "$TEST_DIR/enrol.response")
 	test "$step" = $(( $(date +%s) / 30 * 30 ))
 	test "$(values "$PAT" apppwTOTPSecret)" = "$SECRET"
 	test "$(values "$PAT" apppwTOTPLastStep)" = "$step"

@@ -17,25 +17,33 @@
 #include "apppw_enrol.h"
 #include "apppw_label.h"
 #include "apppw_record.h"
+#include "apppw_recovery.h"
 #include "apppw_secret.h"
 #include "apppw_state.h"
 #include "apppw_time.h"
 #include "apppw_totp.h"
 
-/* a parsed record formats back to the very bytes it came from */
+/* a parsed record, an app password's or a recovery code's, formats back
+ * to the very bytes it came from */
 static void
 record( const char *s, size_t len )
 {
 	char out[APPPW_RECORD_MAX];
 	apppw_record r;
+	apppw_recovery rc;
 	int n;
 
-	if ( apppw_record_parse( s, len, &r ) != APPPW_REC_OK ) {
-		return;
+	if ( apppw_record_parse( s, len, &r ) == APPPW_REC_OK ) {
+		n = apppw_record_format( &r, out, sizeof( out ) );
+		if ( n < 0 || (size_t)n != len || memcmp( out, s, len ) ) {
+			abort();
+		}
 	}
-	n = apppw_record_format( &r, out, sizeof( out ) );
-	if ( n < 0 || (size_t)n != len || memcmp( out, s, len ) ) {
-		abort();
+	if ( apppw_recovery_parse( s, len, &rc ) == APPPW_REC_OK ) {
+		n = apppw_recovery_format( &rc, out, sizeof( out ) );
+		if ( n < 0 || (size_t)n != len || memcmp( out, s, len ) ) {
+			abort();
+		}
 	}
 }
 
@@ -122,14 +130,34 @@ create_ber( const char *s, size_t len )
 	(void)apppw_create_response_decode( &in, norm );
 }
 
+/* Decoded codes lie within the input, at most APPPW_RECOVERY_CODES. */
+static void
+codes_within( const struct apppw_recovery_codes *codes, const char *s, size_t len )
+{
+	int i;
+
+	if ( codes->n < 1 || codes->n > APPPW_RECOVERY_CODES ) {
+		abort();
+	}
+	for ( i = 0; i < codes->n; i++ ) {
+		if ( codes->code[i].bv_val < s || codes->code[i].bv_len > len ||
+				codes->code[i].bv_val + codes->code[i].bv_len > s + len ) {
+			abort();
+		}
+	}
+}
+
 /* a decoded enrol request encodes again; a decoded response's step
  * encodes to a value that decodes to the same step (BER allows more than
- * one encoding of one value: a long-form length, for one) */
+ * one encoding of one value: a long-form length, for one), with its codes
+ * inside the input; so are a recovery response's */
 static void
 enrol_ber( const char *s, size_t len )
 {
-	struct berval in = { len, (char *)s }, *again = NULL;
+	static const struct apppw_recovery_set set = { { "0" } };
+	struct berval in = { len, (char *)s }, *again = NULL, target;
 	struct apppw_enrol_request req;
+	struct apppw_recovery_codes codes, back_codes;
 	time_t step, back;
 
 	if ( apppw_enrol_request_decode( &in, &req ) == 0 &&
@@ -138,13 +166,23 @@ enrol_ber( const char *s, size_t len )
 	}
 	ber_bvfree( again );
 	again = NULL;
-	if ( apppw_enrol_response_decode( &in, &step ) == 0 &&
-			( apppw_enrol_response_encode( step, &again ) != 0 ||
-			apppw_enrol_response_decode( again, &back ) != 0 ||
-			back != step ) ) {
-		abort();
+	if ( apppw_enrol_response_decode( &in, &step, &codes ) == 0 ) {
+		codes_within( &codes, s, len );
+		if ( apppw_enrol_response_encode( step, &set, &again ) != 0 ||
+				apppw_enrol_response_decode( again, &back, &back_codes ) != 0 ||
+				back != step ) {
+			abort();
+		}
 	}
 	ber_bvfree( again );
+	if ( apppw_recovery_response_decode( &in, &codes ) == 0 ) {
+		codes_within( &codes, s, len );
+	}
+	if ( apppw_recovery_request_decode( &in, &target ) == 0 &&
+			target.bv_val != NULL && ( target.bv_val < s ||
+			target.bv_val + target.bv_len > s + len ) ) {
+		abort();
+	}
 }
 
 static void

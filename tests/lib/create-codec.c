@@ -12,7 +12,14 @@
  *	create-codec enrol DN PASSWORD SECRET CODE
  *		the enrol operation's requestValue (apppw_enrol.h)
  *	create-codec enrol-response
- *		the step's start time from its responseValue on standard input
+ *		the step's start time from its responseValue on standard input,
+ *		then its recovery codes, one a line
+ *	create-codec recovery-oid
+ *		the "make new recovery codes" operation's OID
+ *	create-codec recovery [DN]
+ *		its requestValue (apppw_recovery.h)
+ *	create-codec recovery-response
+ *		the recovery codes of its responseValue, one a line
  *
  * A request that the library's encoder can express (a label, and each
  * field at most once, in the order of apppw_proto.h) is made by it, as the
@@ -33,6 +40,7 @@
 #include "apppw_create.h"
 #include "apppw_enrol.h"
 #include "apppw_proto.h"
+#include "apppw_recovery.h"
 #include "apppw_secret.h"
 
 #define VARIANT		sodium_base64_VARIANT_ORIGINAL
@@ -55,7 +63,8 @@ usage( void )
 {
 	fputs( "usage: create-codec oid | request [target=DN] [label=LABEL] "
 		"[expires=TIME] [scope=NAME] | response | enrol-oid |\n"
-		"       enrol DN PASSWORD SECRET CODE | enrol-response\n", stderr );
+		"       enrol DN PASSWORD SECRET CODE | enrol-response |\n"
+		"       recovery-oid | recovery [DN] | recovery-response\n", stderr );
 	exit( 2 );
 }
 
@@ -179,21 +188,68 @@ enrol_request( char **argv )
 	return 0;
 }
 
+static void
+print_codes( const struct apppw_recovery_codes *codes )
+{
+	int i;
+
+	for ( i = 0; i < codes->n; i++ ) {
+		printf( "%.*s\n", (int)codes->code[i].bv_len, codes->code[i].bv_val );
+	}
+}
+
 static int
 enrol_response( void )
 {
 	unsigned char bin[1024];
+	struct apppw_recovery_codes codes;
 	struct berval bv;
 	time_t step;
 
 	if ( read_response( bin, sizeof( bin ), &bv ) ) {
 		return 1;
 	}
-	if ( apppw_enrol_response_decode( &bv, &step ) != 0 ) {
+	if ( apppw_enrol_response_decode( &bv, &step, &codes ) != 0 ) {
 		fputs( "create-codec: not an enrol response\n", stderr );
 		return 1;
 	}
 	printf( "%lld\n", (long long)step );
+	print_codes( &codes );
+	return 0;
+}
+
+static int
+recovery_request( const char *dn )
+{
+	struct berval target, *out = NULL;
+
+	if ( dn ) {
+		ber_str2bv( dn, 0, 0, &target );
+	}
+	if ( apppw_recovery_request_encode( dn ? &target : NULL, &out ) != 0 ) {
+		fputs( "create-codec: cannot encode the request\n", stderr );
+		return 2;
+	}
+	print_base64( out );
+	ber_bvfree( out );
+	return 0;
+}
+
+static int
+recovery_response( void )
+{
+	unsigned char bin[1024];
+	struct apppw_recovery_codes codes;
+	struct berval bv;
+
+	if ( read_response( bin, sizeof( bin ), &bv ) ) {
+		return 1;
+	}
+	if ( apppw_recovery_response_decode( &bv, &codes ) != 0 ) {
+		fputs( "create-codec: not a recovery response\n", stderr );
+		return 1;
+	}
+	print_codes( &codes );
 	return 0;
 }
 
@@ -240,6 +296,16 @@ main( int argc, char **argv )
 	}
 	if ( strcmp( argv[1], "enrol-response" ) == 0 && argc == 2 ) {
 		return enrol_response();
+	}
+	if ( strcmp( argv[1], "recovery-oid" ) == 0 && argc == 2 ) {
+		puts( APPPW_OID_EXOP_RECOVERY );
+		return 0;
+	}
+	if ( strcmp( argv[1], "recovery" ) == 0 && argc <= 3 ) {
+		return recovery_request( argc == 3 ? argv[2] : NULL );
+	}
+	if ( strcmp( argv[1], "recovery-response" ) == 0 && argc == 2 ) {
+		return recovery_response();
 	}
 	usage();
 }

@@ -7,7 +7,7 @@ ENROL_OID=$("$CREATE_CODEC" enrol-oid)
 # with ldapexop; its output in $TEST_DIR/enrol.out; prints the LDAP result
 # code (ldapexop exits 1 for any)
 enrol() {
-	ldapexop -x -H "${5:-$LDAP_URI}" \
+	ldapexop -o ldif-wrap=no -x -H "${5:-$LDAP_URI}" \
 		"$ENROL_OID::$("$CREATE_CODEC" enrol "$1" "$2" "$3" "$4")" \
 		>"$TEST_DIR/enrol.out" 2>&1 && { echo 0; return; }
 	sed -n "s/^ldap_parse_result: .*(\([0-9]*\))\$/\1/p" "$TEST_DIR/enrol.out"

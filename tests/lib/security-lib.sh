@@ -37,7 +37,7 @@ accounts() {
 	for dn; do
 		as_admin ldapsearch -LLL -o ldif-wrap=no -b "$dn" -s base \
 			userPassword apppwPassword apppwMFARequired apppwTOTPSecret \
-			apppwTOTPLastStep apppwLastUsed 2>&1
+			apppwTOTPLastStep apppwLastUsed apppwRecoveryCode 2>&1
 	done
 }
 

@@ -114,22 +114,24 @@ static void
 test_response( void )
 {
 	struct berval *out = NULL, in;
+	struct apppw_recovery_set set = { { "" } };
+	struct apppw_recovery_codes codes;
 	time_t t = 0;
 	static const unsigned char leading_zero[] = { 0x30, 0x04, 0x80, 0x02, '0', '1' };
 	static const unsigned char other_tag[] = { 0x30, 0x03, 0x81, 0x01, '1' };
 
-	ok( apppw_enrol_response_encode( 1795892130, &out ) == 0 && out, "response encoded" );
+	ok( apppw_enrol_response_encode( 1795892130, &set, &out ) == 0 && out, "response encoded" );
 	in = exact( out->bv_val, out->bv_len );
-	ok( apppw_enrol_response_decode( &in, &t ) == 0 && t == 1795892130,
+	ok( apppw_enrol_response_decode( &in, &t, &codes ) == 0 && t == 1795892130,
 		"response round trip: the step's start" );
 	free( in.bv_val );
 	ber_bvfree( out );
 	in = exact( leading_zero, sizeof( leading_zero ) );
-	ok( apppw_enrol_response_decode( &in, &t ) == -1 && t == 0,
+	ok( apppw_enrol_response_decode( &in, &t, &codes ) == -1 && t == 0,
 		"refused: a step that is not apppwTOTPLastStep's format" );
 	free( in.bv_val );
 	in = exact( other_tag, sizeof( other_tag ) );
-	ok( apppw_enrol_response_decode( &in, &t ) == -1, "refused: another tag" );
+	ok( apppw_enrol_response_decode( &in, &t, &codes ) == -1, "refused: another tag" );
 	free( in.bv_val );
 }
 

@@ -4,8 +4,8 @@
  * binds; entry.c reads and modifies entries; term.c reads what the person
  * types; common.c says things and allocates. Each command is a file of its
  * own that holds its options, their parsing and its work: create.c,
- * list.c, revoke.c, mfa_enroll.c (with otpauth.c), mfa_status.c and
- * mfa_disable.c.
+ * list.c, revoke.c, mfa_enroll.c (with otpauth.c), mfa_status.c,
+ * mfa_recovery.c and mfa_disable.c.
  *
  * Helpers say what went wrong and return 0 or -1; only a command's run()
  * and main() turn a failure into an exit status. Usage errors and running
@@ -67,7 +67,7 @@ struct command {
 };
 
 extern const struct command cmd_create, cmd_list, cmd_revoke,
-	cmd_mfa_enroll, cmd_mfa_status, cmd_mfa_disable;
+	cmd_mfa_enroll, cmd_mfa_status, cmd_mfa_recovery, cmd_mfa_disable;
 
 /* main.c: a command's arguments. next_option() is getopt_long() over the
  * command's arguments (argv[0] is the command), taking the connection
@@ -140,5 +140,13 @@ int show_secret( const char *secret, unsigned digits, unsigned period,
 /* create.c, for mfa enroll's first app password too */
 int create_app_password( struct session *s, const char *target,
 	const char *label, const char *expires, const char *scope );
+
+/* mfa_recovery.c, for mfa enroll's first recovery codes too: the codes on
+ * stdout, what they are for on stderr. 0, or -1 when the server sent
+ * something else. */
+struct apppw_recovery_codes;
+int show_recovery_codes( const struct apppw_recovery_codes *codes );
+/* New recovery codes for target (NULL: the bound identity), shown. 0 or -1. */
+int make_recovery_codes( struct session *s, const char *target );
 
 #endif /* APPPW_TOOL_H */

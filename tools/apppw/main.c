@@ -31,6 +31,7 @@ static const char usage_text[] =
 "             [--digits N] [--period SECONDS]\n"
 "             [--app-password LABEL | --no-app-password] [DN]\n"
 "  mfa status [DN]\n"
+"  mfa recovery [DN]\n"
 "  mfa disable [DN]\n"
 "\n"
 "  DN defaults to the bound identity.\n"
@@ -226,7 +227,7 @@ parse_dn_only( int argc, char **argv, const char **dn )
 
 static const struct command *const commands[] = {
 	&cmd_create, &cmd_list, &cmd_revoke,
-	&cmd_mfa_enroll, &cmd_mfa_status, &cmd_mfa_disable,
+	&cmd_mfa_enroll, &cmd_mfa_status, &cmd_mfa_recovery, &cmd_mfa_disable,
 	NULL
 };
 
@@ -256,7 +257,8 @@ parse_command( int argc, char **argv )
 		return *c;
 	}
 	if ( strcmp( argv[0], "mfa" ) == 0 ) {
-		usage_error( "mfa is followed by enroll, status or disable" );
+		usage_error( "mfa is followed by enroll, status, recovery or "
+			"disable" );
 	}
 	usage_error( "unknown command %s", argv[0] );
 }

@@ -239,12 +239,13 @@ rebind_with_code( struct session *s, struct enrolment *en, int interactive )
 }
 
 /* The secret and the code, for the pending account s->dn, with its
- * password: *step_start gets the code's step as the server recorded it.
- * 0 or -1. */
+ * password: *step_start gets the code's step as the server recorded it,
+ * and the first recovery codes are shown. 0 or -1. */
 static int
 send_enrol( struct session *s, struct enrolment *en, time_t *step_start )
 {
 	struct apppw_enrol_request req;
+	struct apppw_recovery_codes codes;
 	struct berval *reqdata = NULL, *resp = NULL;
 	char *oid = NULL;
 	int rc;
@@ -274,11 +275,18 @@ send_enrol( struct session *s, struct enrolment *en, time_t *step_start )
 		ldap_complain( s->ld, "enrol", rc );
 		rc = -1;
 	} else if ( resp == NULL ||
-			apppw_enrol_response_decode( resp, step_start ) != 0 ) {
+			apppw_enrol_response_decode( resp, step_start, &codes ) != 0 ) {
 		complain( "enrol: the server's answer is malformed" );
 		rc = -1;
+	} else {
+		/* the secret is stored: the codes are the person's to keep,
+		 * or to make anew from a signed-in session */
+		(void)show_recovery_codes( &codes );
 	}
-	ber_bvfree( resp );
+	if ( resp ) {
+		apppw_wipe( resp->bv_val, resp->bv_len );
+		ber_bvfree( resp );
+	}
 	return rc;
 }
 
@@ -579,6 +587,13 @@ enroll_run( struct session *s )
 		"From now on, sign in with your password immediately followed by the "
 		"current\ncode from the app: for the password \"password\" and the code "
 		"123456, type\n\"password123456\".", s->dn );
+	/* a way back if the phone is lost; a re-enrolment keeps the codes
+	 * left, which are the account's, not the app's */
+	if ( attr_present( s, s->dn, APPPW_AT_RECOVERY ) == 0 &&
+			make_recovery_codes( s, s->given_dn ) != 0 ) {
+		say( "No recovery codes were made. Make them with: apppw mfa "
+			"recovery" );
+	}
 
 	/* step 5 */
 	rc = first_app_password( s, &en, was_required );

@@ -1,4 +1,5 @@
-/* mfa_status.c - apppw mfa status: MFA flag, TOTP secret, app passwords */
+/* mfa_status.c - apppw mfa status: MFA flag, TOTP secret, recovery codes,
+ * app passwords */
 
 #include <stdio.h>
 
@@ -10,7 +11,7 @@
 static int
 status_run( struct session *s )
 {
-	char *attrs[] = { APPPW_AT_MFA, APPPW_AT_PASSWORD, NULL };
+	char *attrs[] = { APPPW_AT_MFA, APPPW_AT_PASSWORD, APPPW_AT_RECOVERY, NULL };
 	LDAPMessage *res, *e;
 	int totp, n;
 
@@ -23,6 +24,12 @@ status_run( struct session *s )
 		has_value( s->ld, e, APPPW_AT_MFA, "TRUE" ) ? "yes" : "no" );
 	printf( "  TOTP enrolled:  %s\n", totp > 0 ? "yes" : totp == 0 ? "no" :
 		"unknown (not readable)" );
+	if ( ( n = count_values( s->ld, e, APPPW_AT_RECOVERY ) ) == 0 &&
+			attr_present( s, s->dn, APPPW_AT_RECOVERY ) != 0 ) {
+		printf( "  Recovery codes: unknown (not readable)\n" );
+	} else {
+		printf( "  Recovery codes: %d left\n", n );
+	}
 	if ( ( n = count_values( s->ld, e, APPPW_AT_PASSWORD ) ) == 0 &&
 			attr_present( s, s->dn, APPPW_AT_PASSWORD ) != 0 ) {
 		printf( "  App passwords:  unknown (not readable)\n" );
