@@ -112,11 +112,12 @@ test_expect_success 'a wrong code: the message, nothing sent, nothing stored' '
 	not grep -q "ENROL dn=\"$BOB\"" "$TEST_DIR/slapd.log"
 '
 
-test_expect_success 'the right code: the enrol operation stores the secret; signed in with the next code' '
+test_expect_success 'the right code: the enrol operation stores the secret; the recovery codes; signed in with the next code' '
 	totp_settle
 	web_post /setup/verify "code=$(totp "$(cat "$TEST_DIR/secret.bob")")"
-	expect_status 303
-	test "$(header Location)" = /apps
+	expect_status 200
+	grep -q "<h1>Your recovery codes</h1>" "$TEST_DIR/body"
+	grep -q "<a id=\"continue\" href=\"/apps\">Continue</a>" "$TEST_DIR/body"
 	test "$(values "$BOB" apppwMFARequired)" = TRUE
 	test "$(values "$BOB" apppwTOTPSecret)" = "$(cat "$TEST_DIR/secret.bob")"
 	grep -q "ENROL dn=\"$BOB\" TOTP authenticator enrolled" "$TEST_DIR/slapd.log"

@@ -22,11 +22,18 @@
 #include "apppw_enrol.h"
 #include "apppw_proto.h"
 #include "apppw_record.h"
+#include "apppw_record_error.h"
+#include "apppw_recovery.h"
 #include "apppw_secret.h"
 #include "apppw_state.h"
 #include "apppw_time.h"
 #include "form.h"
 #include "web.h"
+
+/* until the scope helper's lib/apppw_proto.h is merged */
+#ifndef APPPW_AT_OFFERED_SCOPE
+#define APPPW_AT_OFFERED_SCOPE	"apppwOfferedScope"
+#endif
 
 #define LDAP_SECONDS	10	/* a directory that does not answer by then is down */
 
@@ -219,15 +226,40 @@ dir_account_of_dn( struct user *u )
 	ldap_dnfree( ldn );
 }
 
+/* Codes as the server sent them, kept in display form: each must be one
+ * well-formed code, shown as the server groups it. 0 or -1. */
+static int
+recovery_codes_keep( const struct apppw_recovery_codes *got,
+	struct recovery_codes *rc )
+{
+	char norm[APPPW_PASSWORD_LEN + 1];
+	int i;
+
+	rc->n = 0;
+	for ( i = 0; i < got->n && i < RECOVERY_CODES_MAX; i++ ) {
+		if ( apppw_normalize( got->code[i].bv_val, got->code[i].bv_len,
+				norm ) != 0 ) {
+			apppw_wipe( rc, sizeof( *rc ) );
+			return -1;
+		}
+		apppw_display( norm, rc->code[rc->n++] );
+		apppw_wipe( norm, sizeof( norm ) );
+	}
+	return rc->n > 0 ? 0 : -1;
+}
+
 int
 dir_enrol_pending( struct user *u, const char *secret, const char *code,
-	time_t *step_start )
+	time_t *step_start, struct recovery_codes *rc )
 {
 	struct apppw_enrol_request req;
+	struct apppw_recovery_codes got;
 	struct berval *reqdata = NULL, *resp = NULL;
 	char *oid = NULL;
-	int rc;
+	int rc_ldap;
 
+	rc->n = 0;
+	*step_start = 0;
 	ber_str2bv( u->dn, 0, 0, &req.dn );
 	req.password.bv_val = u->password;
 	req.password.bv_len = u->pwlen;
@@ -237,19 +269,75 @@ dir_enrol_pending( struct user *u, const char *secret, const char *code,
 		logmsg( "enrol %s: cannot encode the request", u->dn );
 		return LDAP_LOCAL_ERROR;
 	}
-	rc = ldap_extended_operation_s( u->ld, APPPW_OID_EXOP_ENROL, reqdata,
+	rc_ldap = ldap_extended_operation_s( u->ld, APPPW_OID_EXOP_ENROL, reqdata,
 		NULL, NULL, &oid, &resp );
 	apppw_wipe( reqdata->bv_val, reqdata->bv_len );
 	ber_bvfree( reqdata );
 	ldap_memfree( oid );
-	if ( rc == LDAP_SUCCESS && ( resp == NULL ||
-			apppw_enrol_response_decode( resp, step_start ) != 0 ) ) {
-		/* stored, but the step is not known: the caller signs in again */
+	if ( rc_ldap == LDAP_SUCCESS && ( resp == NULL ||
+			apppw_enrol_response_decode( resp, step_start, &got ) != 0 ||
+			recovery_codes_keep( &got, rc ) != 0 ) ) {
+		/* stored, but neither the step nor the codes are known: the
+		 * caller signs in again; new codes are made from the page */
 		logmsg( "enrol %s: the server's answer is malformed", u->dn );
 		*step_start = 0;
 	}
-	ber_bvfree( resp );
-	return rc;
+	if ( resp ) {
+		apppw_wipe( resp->bv_val, resp->bv_len );
+		ber_bvfree( resp );
+	}
+	return rc_ldap;
+}
+
+int
+dir_recovery_new( struct user *u, struct recovery_codes *rc )
+{
+	struct apppw_recovery_codes got;
+	struct berval *reqdata = NULL, *resp = NULL;
+	char *oid = NULL;
+	int rc_ldap, ret = -1;
+
+	rc->n = 0;
+	if ( apppw_recovery_request_encode( NULL, &reqdata ) != 0 ) {
+		return -1;
+	}
+	rc_ldap = ldap_extended_operation_s( u->ld, APPPW_OID_EXOP_RECOVERY,
+		reqdata, NULL, NULL, &oid, &resp );
+	ber_bvfree( reqdata );
+	ldap_memfree( oid );
+	if ( rc_ldap != LDAP_SUCCESS ) {
+		logmsg( "new recovery codes for %s: %s", u->dn,
+			ldap_err2string( rc_ldap ) );
+	} else if ( resp == NULL ||
+			apppw_recovery_response_decode( resp, &got ) != 0 ||
+			recovery_codes_keep( &got, rc ) != 0 ) {
+		logmsg( "new recovery codes for %s: the server's answer is "
+			"malformed", u->dn );
+	} else {
+		ret = 0;
+	}
+	if ( resp ) {
+		apppw_wipe( resp->bv_val, resp->bv_len );
+		ber_bvfree( resp );
+	}
+	return ret;
+}
+
+int
+dir_recovery_count( struct user *u, int *n )
+{
+	char *attrs[] = { APPPW_AT_RECOVERY, NULL };
+	struct berval **vals;
+	LDAPMessage *res, *e;
+
+	if ( read_self( u, attrs, &res, &e ) != 0 ) {
+		return -1;
+	}
+	vals = ldap_get_values_len( u->ld, e, APPPW_AT_RECOVERY );
+	*n = ldap_count_values_len( vals );
+	ldap_value_free_len( vals );
+	ldap_msgfree( res );
+	return 0;
 }
 
 int
@@ -361,7 +449,7 @@ dir_list( struct user *u, struct app_row *rows, int max, int *n )
 
 int
 dir_create( struct user *u, const char *label, time_t expires,
-	char norm[APPPW_PASSWORD_LEN + 1] )
+	const char *scope, char norm[APPPW_PASSWORD_LEN + 1] )
 {
 	struct apppw_create_request req;
 	struct berval *reqdata = NULL, *resp = NULL;
@@ -377,6 +465,9 @@ dir_create( struct user *u, const char *label, time_t expires,
 			return -1;
 		}
 		ber_str2bv( when, 0, 0, &req.expires );
+	}
+	if ( scope ) {
+		ber_str2bv( (char *)scope, 0, 0, &req.scope );
 	}
 	if ( apppw_create_request_encode( &req, &reqdata ) != 0 ) {
 		return -1;
@@ -398,6 +489,47 @@ dir_create( struct user *u, const char *label, time_t expires,
 		ber_bvfree( resp );
 	}
 	return ret;
+}
+
+int
+dir_offered_scopes( struct user *u, struct scope_offer *offers, int max,
+	int *n )
+{
+	char *attrs[] = { APPPW_AT_OFFERED_SCOPE, NULL };
+	struct berval **vals;
+	LDAPMessage *res, *e;
+	int i;
+
+	*n = 0;
+	if ( read_self( u, attrs, &res, &e ) != 0 ) {
+		return -1;
+	}
+	vals = ldap_get_values_len( u->ld, e, APPPW_AT_OFFERED_SCOPE );
+	for ( i = 0; vals && vals[i] && *n < max; i++ ) {
+		const char *v = vals[i]->bv_val, *sp;
+		size_t len = vals[i]->bv_len, nlen;
+
+		/* "NAME CONDITIONS"; a value the page cannot show is left out */
+		sp = memchr( v, ' ', len );
+		nlen = sp ? (size_t)( sp - v ) : len;
+		if ( nlen == 0 || nlen > APPPW_SCOPE_MAX ||
+				apppw_scope_check( v, nlen ) != APPPW_REC_OK ||
+				( sp && len - nlen - 1 > OFFER_CONDITIONS_MAX ) ||
+				memchr( v, '\0', len ) ) {
+			continue;
+		}
+		memcpy( offers[*n].name, v, nlen );
+		offers[*n].name[nlen] = '\0';
+		offers[*n].conditions[0] = '\0';
+		if ( sp ) {
+			memcpy( offers[*n].conditions, sp + 1, len - nlen - 1 );
+			offers[*n].conditions[len - nlen - 1] = '\0';
+		}
+		( *n )++;
+	}
+	ldap_value_free_len( vals );
+	ldap_msgfree( res );
+	return 0;
 }
 
 int

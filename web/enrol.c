@@ -260,6 +260,7 @@ setup_pending( struct req *r, struct page *p, struct sess *s, const char *code )
 	struct user *u = s->user;
 	char username[USERNAME_MAX + 1], name[USERNAME_MAX + 1];
 	apppw_throttle_key keys[2];
+	struct recovery_codes codes;
 	time_t step_start = 0;
 	int rc, mfa_required;
 
@@ -270,7 +271,7 @@ setup_pending( struct req *r, struct page *p, struct sess *s, const char *code )
 		signin_limited( r, p, s, username );
 		return;
 	}
-	rc = dir_enrol_pending( u, u->pending, code, &step_start );
+	rc = dir_enrol_pending( u, u->pending, code, &step_start, &codes );
 	if ( rc != LDAP_SUCCESS ) {
 		char *diag = NULL;
 
@@ -292,15 +293,29 @@ setup_pending( struct req *r, struct page *p, struct sess *s, const char *code )
 	u->pwlen = 0;
 	if ( rc != LDAP_SUCCESS || dir_read_self( u, &mfa_required ) != 0 ) {
 		logmsg( "enrol user=\"%s\": no session with the next code", name );
-		sess_end( &sessions, s );
-		p->clear_session = 1;
-		message_page( r, p, 200, "Set up two-step verification",
-			"Two-step verification is on. Sign in again, with a new code." );
+		if ( codes.n == 0 ) {
+			sess_end( &sessions, s );
+			p->clear_session = 1;
+			message_page( r, p, 200, "Set up two-step verification",
+				"Two-step verification is on. Sign in again, with a new code." );
+			return;
+		}
+		/* the codes first: they are not shown again */
+		sess_set_state( &sessions, s, SESS_PRE );
+		recovery_codes_page( r, p, s, &codes, "/" );
+		user_release( s->user );
+		s->user = NULL;
+		apppw_wipe( &codes, sizeof( codes ) );
 		return;
 	}
 	u->mfa = 1;
 	signed_in( r, p, s );
-	redirect( p, "/apps" );
+	if ( codes.n == 0 ) {
+		redirect( p, "/apps" );
+		return;
+	}
+	recovery_codes_page( r, p, s, &codes, "/apps" );
+	apppw_wipe( &codes, sizeof( codes ) );
 }
 
 void

@@ -3,7 +3,8 @@
  * Sign in (/, /signin, /code: signin.c), set MFA up (/home, /setup,
  * /setup/verify: enrol.c; a pending account's from the code page, before
  * it has signed in), app passwords (/apps, /create, /revoke,
- * /revoke-all: apps.c), sign out (/signout). Every POST carries the
+ * /revoke-all: apps.c), recovery codes (/recovery: recovery.c), sign out
+ * (/signout). Every POST carries the
  * session's CSRF token; every change is made on the user's own LDAP
  * connection. Secrets (passwords, codes, TOTP secrets, app passwords) live
  * in the session or on the stack only as long as they are needed, are
@@ -69,6 +70,8 @@ flow( struct req *r, struct page *p, struct sess *s )
 			do_revoke( r, p, s, 0 );
 		} else if ( strcmp( path, "/revoke-all" ) == 0 ) {
 			do_revoke( r, p, s, 1 );
+		} else if ( strcmp( path, "/recovery" ) == 0 ) {
+			do_recovery( r, p, s );
 		} else {
 			message_page( r, p, 404, "App passwords", "There is no such page." );
 		}

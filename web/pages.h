@@ -66,4 +66,11 @@ void apps_page( struct req *r, struct page *p, struct sess *s,
 void do_create( struct req *r, struct page *p, struct sess *s );
 void do_revoke( struct req *r, struct page *p, struct sess *s, int all );
 
+/* recovery.c: the codes shown once, then on to next ("/" when the
+ * session could not be signed in) */
+void recovery_codes_page( struct req *r, struct page *p, struct sess *s,
+	const struct recovery_codes *rc, const char *next );
+void recovery_section( struct req *r, struct page *p, struct sess *s );
+void do_recovery( struct req *r, struct page *p, struct sess *s );
+
 #endif /* WEB_PAGES_H */
