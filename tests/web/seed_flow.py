@@ -330,6 +330,12 @@ def new_recovery_codes():
     b.submit_by("#confirm")
     codes = recovery_codes()
     expect(not set(codes) & set(seen["codes"]), "all new codes")
+    # the clipboard's permission was given for the app password's Copy
+    b.find("#copy-codes").click()
+    got = b.driver.execute_async_script("""
+        var done = arguments[arguments.length - 1];
+        navigator.clipboard.readText().then(done, function (e) { done("ERROR " + e); });""")
+    expect_equal(got, "\n".join(codes) + "\n", "the clipboard after Copy")
     b.submit_by("#continue")
     expect_equal(b.text("#recovery-left"), "Recovery codes: 10 left", "the count")
     b.submit_by("#signout")
@@ -374,7 +380,8 @@ tap.check("phone lost: the password and a recovery code sign dave in; 9 left", l
 tap.check("a new authenticator from that session: the secret replaced", new_authenticator)
 tap.check("the same recovery code a second time: refused, the one message",
           recovery_code_twice)
-tap.check("new recovery codes, after a confirmation: 10 new; an old one refused",
+tap.check("new recovery codes, after a confirmation: 10 new (Copy puts them on the "
+          "clipboard); an old one refused",
           new_recovery_codes)
 tap.check("every input on every page visited has a label", labels.check)
 tap.check("web.log holds no password, secret or app password", no_secret_logged)
