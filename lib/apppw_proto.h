@@ -88,5 +88,6 @@
 #define APPPW_AT_LAST_USED	"apppwLastUsed"
 #define APPPW_AT_EXPIRY		"apppwExpiry"
 #define APPPW_AT_RECOVERY	"apppwRecoveryCode"
+#define APPPW_AT_OFFERED_SCOPE	"apppwOfferedScope"
 
 #endif /* APPPW_PROTO_H */

@@ -43,7 +43,9 @@
 #include "apppw_totp.h"
 
 static AttributeDescription *ad_mfa, *ad_password, *ad_totp_secret,
-	*ad_service, *ad_totp_last, *ad_last_used, *ad_expiry, *ad_recovery;
+	*ad_service, *ad_totp_last, *ad_last_used, *ad_expiry, *ad_recovery,
+	*ad_offered_scope;
+static ObjectClass *oc_user;
 
 /* User attributes come from apppw.schema, which must be loaded; the
  * overlay looks them up when it is configured. */
@@ -62,8 +64,8 @@ static struct {
  * NO-USER-MODIFICATION attributes from code alone. Those it writes are
  * manageable, as ppolicy's are: a consumer's chain overlay forwards the
  * overlay's writes to the provider with the Relax control, and an admin
- * with manage access may reset them the same way. apppwExpiry is never
- * stored, so nobody writes it. */
+ * with manage access may reset them the same way. apppwExpiry and
+ * apppwOfferedScope are never stored, so nobody writes them. */
 static struct {
 	const char *def;
 	AttributeDescription **ad;
@@ -94,6 +96,13 @@ static struct {
 	  "EQUALITY octetStringMatch "
 	  "SYNTAX 1.3.6.1.4.1.1466.115.121.1.40{128} "
 	  "NO-USER-MODIFICATION USAGE directoryOperation )", &ad_recovery, 1 },
+	{ "( " APPPW_OID_ARC ".1.9 NAME '" APPPW_AT_OFFERED_SCOPE "' "
+	  "DESC 'A scope an app password of this entry may be given: name, "
+	  "space and conditions, as apppw-scope configures it; computed when "
+	  "read' "
+	  "EQUALITY caseIgnoreMatch "
+	  "SYNTAX 1.3.6.1.4.1.1466.115.121.1.15 "
+	  "NO-USER-MODIFICATION USAGE directoryOperation )", &ad_offered_scope, 0 },
 	{ NULL, NULL, 0 }
 };
 
@@ -111,7 +120,8 @@ typedef struct apppw_scope {
 	apppw_net *nets;
 	int nnets;
 	BerVarray urls;			/* listener URLs, without a trailing '/' */
-	struct berval text;		/* the configured value, for cn=config */
+	struct berval text;		/* as configured, "NAME ITEM...": what
+					 * cn=config and apppwOfferedScope show */
 } apppw_scope;
 
 /* How a connection's identity authenticated, where the write rules care:
@@ -4209,33 +4219,26 @@ wipe:
 	return rc;
 }
 
-/* ---- apppwExpiry --------------------------------------------------------- */
+/* ---- computed attributes: apppwExpiry, apppwOfferedScope --------------- */
 
-/* apppwExpiry, when asked for by name or with "+": the end of each app
- * password the reader may read, as the bind hook would find it now,
- * settings included, so that "apppw list" can say why one is refused.
- * Not for replication (it would be stored on the consumer) and not for
- * what the reader may not see. */
-static int
-apppw_operational( Operation *op, SlapReply *rs )
+/* apppwExpiry: the end of each app password the reader may read, as the
+ * bind hook would find it now, settings included, so that "apppw list" can
+ * say why one is refused. NULL if none ends or the reader may not see
+ * them. */
+static BerVarray
+apppw_expiry_values( Operation *op, Entry *e, apppw_info *ai )
 {
-	slap_overinst *on = (slap_overinst *)op->o_bd->bd_info;
-	apppw_info *ai = on->on_bi.bi_private;
-	Entry *e = rs->sr_entry;
 	enum apppw_expiry_reason end;
 	BerVarray vals = NULL;
-	Attribute *a, **ap;
+	Attribute *a;
 	apppw_record rec;
 	time_t deadline;
 	char v[APPPW_EXPIRY_LEN_MAX + 1];
 	unsigned i;
 
-	if ( op->o_sync != SLAP_CONTROL_NONE || e == NULL ||
-			!( SLAP_OPATTRS( rs->sr_attr_flags ) ||
-				ad_inlist( ad_expiry, rs->sr_attrs ) ) ||
-			( a = attr_find( e->e_attrs, ad_password ) ) == NULL ||
+	if ( ( a = attr_find( e->e_attrs, ad_password ) ) == NULL ||
 			!access_allowed( op, e, ad_password, NULL, ACL_READ, NULL ) ) {
-		return SLAP_CB_CONTINUE;
+		return NULL;
 	}
 	for ( i = 0; i < a->a_numvals; i++ ) {
 		struct berval bv;
@@ -4253,14 +4256,73 @@ apppw_operational( Operation *op, SlapReply *rs )
 		}
 	}
 	apppw_wipe( &rec, sizeof(rec) );
-	if ( vals ) {
-		for ( ap = &rs->sr_operational_attrs; *ap; ap = &(*ap)->a_next )
-			;
-		*ap = attr_alloc( ad_expiry );
-		(*ap)->a_vals = (*ap)->a_nvals = vals;
-		for ( i = 0; !BER_BVISNULL( &vals[i] ); i++ )
-			;
-		(*ap)->a_numvals = i;
+	return vals;
+}
+
+/* apppwOfferedScope: the scopes an app password of an apppwUser entry may
+ * be created with, "NAME ITEM..." as configured, in configuration order,
+ * for "apppw scopes" and the web page's choice. NULL if none. The list is
+ * read unlocked, as binds read it: cn=config changes it only with the
+ * server paused (slap_pause_server), when no operation runs. */
+static BerVarray
+apppw_offered_scope_values( Entry *e, apppw_info *ai )
+{
+	BerVarray vals = NULL;
+	apppw_scope *sc;
+
+	if ( !is_entry_objectclass( e, oc_user, 0 ) ) {
+		return NULL;
+	}
+	for ( sc = ai->scopes; sc; sc = sc->next ) {
+		value_add_one( &vals, &sc->text );
+	}
+	return vals;
+}
+
+/* Computed values join the reply with their normalised forms, against
+ * which a values-return filter (RFC 3876) matches. */
+static void
+apppw_reply_add( SlapReply *rs, AttributeDescription *ad, BerVarray vals )
+{
+	BerVarray nvals;
+	Attribute **ap;
+	unsigned i;
+
+	if ( attr_normalize( ad, vals, &nvals, NULL ) != LDAP_SUCCESS ) {
+		ber_bvarray_free( vals );
+		return;
+	}
+	for ( ap = &rs->sr_operational_attrs; *ap; ap = &(*ap)->a_next )
+		;
+	*ap = attr_alloc( ad );
+	(*ap)->a_vals = vals;
+	(*ap)->a_nvals = nvals ? nvals : vals;
+	for ( i = 0; !BER_BVISNULL( &vals[i] ); i++ )
+		;
+	(*ap)->a_numvals = i;
+}
+
+/* The computed attributes, each when asked for by name or with "+". Not
+ * for replication: a consumer would store them. */
+static int
+apppw_operational( Operation *op, SlapReply *rs )
+{
+	slap_overinst *on = (slap_overinst *)op->o_bd->bd_info;
+	apppw_info *ai = on->on_bi.bi_private;
+	Entry *e = rs->sr_entry;
+	int all = SLAP_OPATTRS( rs->sr_attr_flags );
+	BerVarray vals;
+
+	if ( op->o_sync != SLAP_CONTROL_NONE || e == NULL ) {
+		return SLAP_CB_CONTINUE;
+	}
+	if ( ( all || ad_inlist( ad_expiry, rs->sr_attrs ) ) &&
+			( vals = apppw_expiry_values( op, e, ai ) ) ) {
+		apppw_reply_add( rs, ad_expiry, vals );
+	}
+	if ( ( all || ad_inlist( ad_offered_scope, rs->sr_attrs ) ) &&
+			( vals = apppw_offered_scope_values( e, ai ) ) ) {
+		apppw_reply_add( rs, ad_offered_scope, vals );
 	}
 	return SLAP_CB_CONTINUE;
 }
@@ -4432,6 +4494,13 @@ apppw_db_init( BackendDB *be, ConfigReply *cr )
 			Debug( LDAP_DEBUG_ANY, "%s\n", cr->msg );
 			return 1;
 		}
+	}
+	if ( !oc_user && !( oc_user = oc_find( APPPW_OC_USER ) ) ) {
+		snprintf( cr->msg, sizeof(cr->msg), "apppw: object class %s is "
+			"not defined: load apppw.schema (slapd.conf) or apppw.ldif "
+			"(cn=config) before the overlay", APPPW_OC_USER );
+		Debug( LDAP_DEBUG_ANY, "%s\n", cr->msg );
+		return 1;
 	}
 
 	ai = ch_calloc( 1, sizeof(*ai) );

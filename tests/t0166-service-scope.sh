@@ -110,13 +110,14 @@ test_expect_success 'a session through a service DN is an app-password session: 
 		-w "$(cat "$TEST_DIR/imap.pw")" -f "$TEST_DIR/mod"
 '
 
-test_expect_success 'apppw create --scope: an unknown scope is refused with the server'"'"'s scopes' '
+# apppw create refuses a scope not offered before sending (t0168)
+test_expect_success 'create: an unknown scope is refused with the server'"'"'s scopes' '
 	rc=0
-	apppw -x -H "$LDAP_URI" -D "$ADMIN_DN" -w "$ADMIN_PW" create --label Pop \
-		--scope pop3 "$ALICE" >"$TEST_DIR/out" 2>"$TEST_DIR/err" || rc=$?
+	create_app_password "$ADMIN_DN" "$ADMIN_PW" "target=$ALICE" label=Pop \
+		scope=pop3 >"$TEST_DIR/err" || rc=$?
 	cat "$TEST_DIR/err"
 	test "$rc" = 1
-	test ! -s "$TEST_DIR/out"
+	grep -Fxq "ldap_parse_result: Constraint violation (19)" "$TEST_DIR/err"
 	grep -Fq "apppw: scope \"pop3\" is not configured (see apppw-scope in slapo-apppw(5)); this server'"'"'s scopes: imap, mail, imap-here, imap-far, here, smtp" "$TEST_DIR/err"
 '
 

@@ -1,8 +1,11 @@
 #!/bin/bash
 # Enrolment on a replication consumer with updateref and the chain overlay:
 # the secret and the code's step are written on the provider, as a bind's
-# TOTP step is, and replicated; the enrolment's code is then refused on
-# both servers, and a second enrolment on the provider is refused.
+# TOTP step is, and replicated, with the first recovery codes; the
+# enrolment's code is then refused on both servers, and a second
+# enrolment on the provider is refused. A recovery code used on the
+# consumer is used up on the provider, through the chain, and so refused
+# on both.
 . "$(dirname "$0")/lib/test-lib.sh"
 . "$TEST_ROOT/lib/consumer-lib.sh"
 . "$TEST_ROOT/lib/security-lib.sh"
@@ -34,6 +37,11 @@ test_expect_success 'wes enrols on the consumer: stored on the provider, and rep
 	test -n "$(values "$WES" apppwTOTPLastStep)"
 	in_sync "$WES" apppwTOTPSecret
 	in_sync "$WES" apppwTOTPLastStep
+	test "$(values "$WES" apppwRecoveryCode | wc -l)" = 10
+	in_sync "$WES" apppwRecoveryCode
+	sed -n "s/^data:: //p" "$TEST_DIR/enrol.out" |
+		"$CREATE_CODEC" enrol-response | tail -n +2 >"$TEST_DIR/codes"
+	test "$(wc -l <"$TEST_DIR/codes")" = 10
 '
 
 test_expect_success 'the enrolment code is refused on both servers' '
@@ -46,6 +54,15 @@ test_expect_success 'a second enrolment, on the provider, is refused (53)' '
 	expect_enrol 53 "apppw: this account has enrolled a TOTP authenticator already: a new one is enrolled from a session signed in with the password followed by a code" \
 		"$WES" wes-pw "$other" "$(totp "$other")"
 	test "$(values "$WES" apppwTOTPSecret)" = "$SECRET"
+'
+
+test_expect_success 'a recovery code used on the consumer is used up on the provider too' '
+	c=$(sed -n 1p "$TEST_DIR/codes")
+	expect_bind_as "$WES" "wes-pw$c" "$CONSUMER_URI"
+	test "$(values "$WES" apppwRecoveryCode | wc -l)" = 9
+	in_sync "$WES" apppwRecoveryCode
+	expect_bind_refused "$WES" "wes-pw$c" "$CONSUMER_URI"
+	expect_bind_refused "$WES" "wes-pw$c"
 '
 
 test_done

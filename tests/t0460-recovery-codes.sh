@@ -90,6 +90,12 @@ test_expect_success 'not shown to "*": an operational attribute, read by name' '
 	not grep -q apppwRecoveryCode "$TEST_DIR/star"
 '
 
+test_expect_success 'another user reads none of them (the README ACLs)' '
+	ldapsearch -x -LLL -H "$LDAP_URI" -D "$BOB" -w "$BOB_PW" -b "$PAT" -s base \
+		apppwRecoveryCode uid >"$TEST_DIR/bob.search"
+	printf "dn: %s\nuid: pat\n\n" "$PAT" | diff -u - "$TEST_DIR/bob.search"
+'
+
 test_expect_success 'a wrong code with the right password is refused (49) and counted' '
 	keep_accounts "$PAT"
 	wrong="$(code 1 | cut -c1-5)aaaa-aaaa-aaaa-aaaa"

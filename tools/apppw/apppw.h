@@ -4,7 +4,7 @@
  * binds; entry.c reads and modifies entries; term.c reads what the person
  * types; common.c says things and allocates. Each command is a file of its
  * own that holds its options, their parsing and its work: create.c,
- * list.c, revoke.c, mfa_enroll.c (with otpauth.c), mfa_status.c,
+ * list.c, scopes.c, revoke.c, mfa_enroll.c (with otpauth.c), mfa_status.c,
  * mfa_recovery.c and mfa_disable.c.
  *
  * Helpers say what went wrong and return 0 or -1; only a command's run()
@@ -66,7 +66,7 @@ struct command {
 	int		pending_ok;
 };
 
-extern const struct command cmd_create, cmd_list, cmd_revoke,
+extern const struct command cmd_create, cmd_list, cmd_scopes, cmd_revoke,
 	cmd_mfa_enroll, cmd_mfa_status, cmd_mfa_recovery, cmd_mfa_disable;
 
 /* main.c: a command's arguments. next_option() is getopt_long() over the
@@ -95,6 +95,8 @@ void say( const char *fmt, ... ) PRINTF( 1, 2 );
 void trace( const char *fmt, ... ) PRINTF( 1, 2 );
 /* an LDAP error, with the server's diagnostic */
 void ldap_complain( LDAP *ld, const char *what, int rc );
+/* s as a JSON string, on stdout */
+void json_string( const char *s );
 /* or "apppw: out of memory" and EXIT_LOCAL */
 void *xcalloc( size_t n, size_t size );
 void *xrealloc( void *p, size_t size );
@@ -136,6 +138,11 @@ char *account_name( LDAP *ld, LDAPMessage *e, const char *dn );
  * stderr. 0, or -1 when the names make the URI too long. */
 int show_secret( const char *secret, unsigned digits, unsigned period,
 	const char *issuer, const char *account, int qr_wanted );
+
+/* scopes.c, for create --scope: 0 if dn's app passwords are offered the
+ * scope name, or the offered scopes cannot be read (the server's refusal
+ * then names its scopes); -1, said with the offered ones, if not. */
+int check_scope_offered( struct session *s, const char *dn, const char *name );
 
 /* create.c, for mfa enroll's first app password too */
 int create_app_password( struct session *s, const char *target,

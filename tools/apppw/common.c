@@ -81,6 +81,24 @@ ldap_complain( LDAP *ld, const char *what, int rc )
 	}
 }
 
+void
+json_string( const char *s )
+{
+	putchar( '"' );
+	for ( ; *s; s++ ) {
+		unsigned char c = *s;
+
+		if ( c == '"' || c == '\\' ) {
+			printf( "\\%c", c );
+		} else if ( c < 0x20 || c == 0x7f ) {
+			printf( "\\u%04x", c );
+		} else {
+			putchar( c );
+		}
+	}
+	putchar( '"' );
+}
+
 /* Every allocation is small: failing one leaves nothing sensible to do,
  * and main() wipes the bind password on the way out. */
 static void *

@@ -198,6 +198,9 @@ create_parse( int argc, char **argv, const char **dn )
 static int
 create_run( struct session *s )
 {
+	if ( arg_scope && check_scope_offered( s, s->dn, arg_scope ) != 0 ) {
+		return EXIT_OPFAIL;
+	}
 	return create_app_password( s, s->given_dn, arg_label,
 		arg_expires[0] ? arg_expires : NULL, arg_scope ) == 0 ?
 		EXIT_OK : EXIT_OPFAIL;

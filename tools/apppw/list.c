@@ -202,24 +202,6 @@ print_tsv( const struct row *rows, int n )
 	}
 }
 
-static void
-json_string( const char *s )
-{
-	putchar( '"' );
-	for ( ; *s; s++ ) {
-		unsigned char c = *s;
-
-		if ( c == '"' || c == '\\' ) {
-			printf( "\\%c", c );
-		} else if ( c < 0x20 || c == 0x7f ) {
-			printf( "\\u%04x", c );
-		} else {
-			putchar( c );
-		}
-	}
-	putchar( '"' );
-}
-
 /* RFC 3339, what JSON consumers parse; null when t is 0 */
 static void
 json_time( const char *name, time_t t )

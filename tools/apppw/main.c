@@ -25,6 +25,7 @@ static const char usage_text[] =
 "commands:\n"
 "  create --label LABEL [--expires WHEN] [--scope NAME] [DN]\n"
 "  list [--format table|tsv|json] [DN]\n"
+"  scopes [--format table|tsv|json] [DN]\n"
 "  revoke ID... [DN]\n"
 "  revoke --all [DN]\n"
 "  mfa enroll [--code CODE] [--secret-file FILE] [--no-qr] [--issuer NAME]\n"
@@ -226,7 +227,7 @@ parse_dn_only( int argc, char **argv, const char **dn )
 }
 
 static const struct command *const commands[] = {
-	&cmd_create, &cmd_list, &cmd_revoke,
+	&cmd_create, &cmd_list, &cmd_scopes, &cmd_revoke,
 	&cmd_mfa_enroll, &cmd_mfa_status, &cmd_mfa_recovery, &cmd_mfa_disable,
 	NULL
 };

@@ -569,9 +569,13 @@ enroll_run( struct session *s )
 	mod_set( &mod[n], LDAP_MOD_REPLACE, APPPW_AT_TOTP_SECRET, secret_vals );
 	mods[n] = &mod[n];
 	n++;
-	mod_set( &mod[n], LDAP_MOD_REPLACE, APPPW_AT_MFA, flag );
-	mods[n] = &mod[n];
-	mods[++n] = NULL;
+	/* a user re-enrolling may not write the flag, which is set already */
+	if ( !was_required ) {
+		mod_set( &mod[n], LDAP_MOD_REPLACE, APPPW_AT_MFA, flag );
+		mods[n] = &mod[n];
+		n++;
+	}
+	mods[n] = NULL;
 	if ( modify( s, s->dn, mods ) != 0 ) {
 		/* users do not turn MFA on for themselves under the
 		 * recommended ACLs */
@@ -583,10 +587,12 @@ enroll_run( struct session *s )
 		goto out;
 	}
 	file_written = 0;
-	say( "\nMFA is now required for %s.\n"
+	say( "\n%s %s.\n"
 		"From now on, sign in with your password immediately followed by the "
 		"current\ncode from the app: for the password \"password\" and the code "
-		"123456, type\n\"password123456\".", s->dn );
+		"123456, type\n\"password123456\".", was_required ?
+			"A new authenticator app is enrolled for" :
+			"MFA is now required for", s->dn );
 	/* a way back if the phone is lost; a re-enrolment keeps the codes
 	 * left, which are the account's, not the app's */
 	if ( attr_present( s, s->dn, APPPW_AT_RECOVERY ) == 0 &&
