@@ -30,11 +30,6 @@
 #include "form.h"
 #include "web.h"
 
-/* until the scope helper's lib/apppw_proto.h is merged */
-#ifndef APPPW_AT_OFFERED_SCOPE
-#define APPPW_AT_OFFERED_SCOPE	"apppwOfferedScope"
-#endif
-
 #define LDAP_SECONDS	10	/* a directory that does not answer by then is down */
 
 int
