@@ -320,8 +320,15 @@ apppw_expires_set( apppw_record *r, const char *v, size_t len )
 	return APPPW_REC_OK;
 }
 
-enum apppw_record_error
-apppw_record_parse( const char *val, size_t len, apppw_record *r )
+/* One field's value, set into the value being parsed. */
+typedef enum apppw_record_error (*apppw_field_set)( void *dst, int which,
+	const char *v, size_t len );
+
+/* Walk a value's fields, setting each into dst: the one loop of the
+ * parsers below, which zero dst first and wipe it on failure. */
+static enum apppw_record_error
+apppw_fields_parse( const char *val, size_t len, const struct apppw_field *fields,
+	int nfields, apppw_field_set set, void *dst )
 {
 	struct apppw_cursor c;
 	enum apppw_record_error rc;
@@ -329,139 +336,130 @@ apppw_record_parse( const char *val, size_t len, apppw_record *r )
 	size_t vlen = 0;
 	int which = 0;
 
-	memset( r, 0, sizeof( *r ) );
 	rc = apppw_value_check( val, len );
 	if ( rc != APPPW_REC_OK ) {
-		goto fail;
+		return rc;
 	}
-	apppw_cursor_init( &c, val, len, apppw_record_fields, R_NFIELDS );
+	apppw_cursor_init( &c, val, len, fields, nfields );
 	while ( ( rc = apppw_cursor_next( &c, &which, &v, &vlen ) ) == APPPW_REC_OK ) {
-		switch ( which ) {
-		case R_ID:
-			rc = apppw_id_set( r->id, v, vlen );
-			break;
-		case R_CREATED:
-			rc = apppw_created_set( &r->created, v, vlen );
-			break;
-		case R_EXPIRES:
-			rc = apppw_expires_set( r, v, vlen );
-			break;
-		case R_SCOPE:
-			rc = apppw_text_set( r->scope, v, vlen, apppw_scope_check );
-			break;
-		case R_HASH:
-			rc = apppw_hash_parse( v, vlen, &r->keyed, r->salt, r->hash );
-			break;
-		case R_LABEL:
-			rc = apppw_text_set( r->label, v, vlen, apppw_label_check );
-			break;
-		}
+		rc = set( dst, which, v, vlen );
 		if ( rc != APPPW_REC_OK ) {
-			goto fail;
+			return rc;
 		}
 	}
-	if ( rc != APPPW_CURSOR_END ) {
-		goto fail;
-	}
-	if ( r->expires != 0 && r->expires <= r->created ) {
-		rc = APPPW_REC_EXPIRES_BEFORE_CREATED;
-		goto fail;
-	}
-	return APPPW_REC_OK;
+	return rc == APPPW_CURSOR_END ? APPPW_REC_OK : rc;
+}
 
-fail:
-	sodium_memzero( r, sizeof( *r ) );
+static enum apppw_record_error
+apppw_record_set( void *dst, int which, const char *v, size_t len )
+{
+	apppw_record *r = dst;
+
+	switch ( which ) {
+	case R_ID:
+		return apppw_id_set( r->id, v, len );
+	case R_CREATED:
+		return apppw_created_set( &r->created, v, len );
+	case R_EXPIRES:
+		return apppw_expires_set( r, v, len );
+	case R_SCOPE:
+		return apppw_text_set( r->scope, v, len, apppw_scope_check );
+	case R_HASH:
+		return apppw_hash_parse( v, len, &r->keyed, r->salt, r->hash );
+	default:
+		return apppw_text_set( r->label, v, len, apppw_label_check );
+	}
+}
+
+enum apppw_record_error
+apppw_record_parse( const char *val, size_t len, apppw_record *r )
+{
+	enum apppw_record_error rc;
+
+	memset( r, 0, sizeof( *r ) );
+	rc = apppw_fields_parse( val, len, apppw_record_fields, R_NFIELDS,
+		apppw_record_set, r );
+	if ( rc == APPPW_REC_OK && r->expires != 0 && r->expires <= r->created ) {
+		rc = APPPW_REC_EXPIRES_BEFORE_CREATED;
+	}
+	if ( rc != APPPW_REC_OK ) {
+		sodium_memzero( r, sizeof( *r ) );
+	}
 	return rc;
+}
+
+/* A request's fields; password points to the normalised password. */
+struct apppw_request_dst {
+	apppw_record	*r;
+	char		*password;
+};
+
+static enum apppw_record_error
+apppw_request_set( void *dst, int which, const char *v, size_t len )
+{
+	struct apppw_request_dst *q = dst;
+
+	switch ( which ) {
+	case Q_EXPIRES:
+		return apppw_expires_set( q->r, v, len );
+	case Q_SCOPE:
+		return apppw_text_set( q->r->scope, v, len, apppw_scope_check );
+	case Q_PASSWORD:
+		if ( apppw_normalize( v, len, q->password ) != 0 ) {
+			return APPPW_REC_BAD_PASSWORD;
+		}
+		memcpy( q->r->id, q->password, APPPW_ID_LEN );
+		q->r->id[APPPW_ID_LEN] = '\0';
+		return APPPW_REC_OK;
+	default:
+		return apppw_text_set( q->r->label, v, len, apppw_label_check );
+	}
 }
 
 enum apppw_record_error
 apppw_request_parse( const char *val, size_t len, apppw_record *r,
 	char password[APPPW_PASSWORD_LEN + 1] )
 {
-	struct apppw_cursor c;
+	struct apppw_request_dst q = { r, password };
 	enum apppw_record_error rc;
-	const char *v = NULL;
-	size_t vlen = 0;
-	int which = 0;
 
 	memset( r, 0, sizeof( *r ) );
 	sodium_memzero( password, APPPW_PASSWORD_LEN + 1 );
-	rc = apppw_value_check( val, len );
+	rc = apppw_fields_parse( val, len, apppw_request_fields, Q_NFIELDS,
+		apppw_request_set, &q );
 	if ( rc != APPPW_REC_OK ) {
-		goto fail;
+		sodium_memzero( r, sizeof( *r ) );
+		sodium_memzero( password, APPPW_PASSWORD_LEN + 1 );
 	}
-	apppw_cursor_init( &c, val, len, apppw_request_fields, Q_NFIELDS );
-	while ( ( rc = apppw_cursor_next( &c, &which, &v, &vlen ) ) == APPPW_REC_OK ) {
-		switch ( which ) {
-		case Q_EXPIRES:
-			rc = apppw_expires_set( r, v, vlen );
-			break;
-		case Q_SCOPE:
-			rc = apppw_text_set( r->scope, v, vlen, apppw_scope_check );
-			break;
-		case Q_PASSWORD:
-			if ( apppw_normalize( v, vlen, password ) != 0 ) {
-				rc = APPPW_REC_BAD_PASSWORD;
-				break;
-			}
-			memcpy( r->id, password, APPPW_ID_LEN );
-			r->id[APPPW_ID_LEN] = '\0';
-			break;
-		case Q_LABEL:
-			rc = apppw_text_set( r->label, v, vlen, apppw_label_check );
-			break;
-		}
-		if ( rc != APPPW_REC_OK ) {
-			goto fail;
-		}
-	}
-	if ( rc == APPPW_CURSOR_END ) {
-		return APPPW_REC_OK;
-	}
-
-fail:
-	sodium_memzero( r, sizeof( *r ) );
-	sodium_memzero( password, APPPW_PASSWORD_LEN + 1 );
 	return rc;
+}
+
+static enum apppw_record_error
+apppw_recovery_set( void *dst, int which, const char *v, size_t len )
+{
+	apppw_recovery *r = dst;
+
+	switch ( which ) {
+	case C_ID:
+		return apppw_id_set( r->id, v, len );
+	case C_CREATED:
+		return apppw_created_set( &r->created, v, len );
+	default:
+		return apppw_hash_parse( v, len, &r->keyed, r->salt, r->hash );
+	}
 }
 
 enum apppw_record_error
 apppw_recovery_parse( const char *val, size_t len, apppw_recovery *r )
 {
-	struct apppw_cursor c;
 	enum apppw_record_error rc;
-	const char *v = NULL;
-	size_t vlen = 0;
-	int which = 0;
 
 	memset( r, 0, sizeof( *r ) );
-	rc = apppw_value_check( val, len );
+	rc = apppw_fields_parse( val, len, apppw_recovery_fields, C_NFIELDS,
+		apppw_recovery_set, r );
 	if ( rc != APPPW_REC_OK ) {
-		goto fail;
+		sodium_memzero( r, sizeof( *r ) );
 	}
-	apppw_cursor_init( &c, val, len, apppw_recovery_fields, C_NFIELDS );
-	while ( ( rc = apppw_cursor_next( &c, &which, &v, &vlen ) ) == APPPW_REC_OK ) {
-		switch ( which ) {
-		case C_ID:
-			rc = apppw_id_set( r->id, v, vlen );
-			break;
-		case C_CREATED:
-			rc = apppw_created_set( &r->created, v, vlen );
-			break;
-		case C_HASH:
-			rc = apppw_hash_parse( v, vlen, &r->keyed, r->salt, r->hash );
-			break;
-		}
-		if ( rc != APPPW_REC_OK ) {
-			goto fail;
-		}
-	}
-	if ( rc == APPPW_CURSOR_END ) {
-		return APPPW_REC_OK;
-	}
-
-fail:
-	sodium_memzero( r, sizeof( *r ) );
 	return rc;
 }
 

@@ -1089,10 +1089,27 @@ apppw_is_internal( Operation *op )
  * single-use across providers. A multi-provider is a shadow too in slapd's
  * flags, but it writes its own database. */
 static int
+apppw_to_step_provider( apppw_info *ai, AttributeDescription *ad )
+{
+	return ai->step_provider && ( ad == ad_totp_last || ad == ad_recovery );
+}
+
+static int
 apppw_forwards( Operation *op, apppw_info *ai, AttributeDescription *ad )
 {
-	return SLAP_SINGLE_SHADOW( op->o_bd ) || ( ai->step_provider &&
-		( ad == ad_totp_last || ad == ad_recovery ) );
+	return SLAP_SINGLE_SHADOW( op->o_bd ) || apppw_to_step_provider( ai, ad );
+}
+
+/* The attribute that decides where one of the overlay's writes is made:
+ * its last change's (a TOTP step, a recovery code used up or made, a last
+ * use), which apppw_forwards and apppw_refer_step both ask about. */
+static AttributeDescription *
+apppw_write_ad( Modifications *mods )
+{
+	while ( mods->sml_next ) {
+		mods = mods->sml_next;
+	}
+	return mods->sml_desc;
 }
 
 /* The normalized values of the overlay's own changes, as slapd gives a
@@ -1158,7 +1175,7 @@ apppw_internal_modify( Operation *op, slap_overinst *on, struct berval *ndn,
 	BER_BVZERO( &assert.ldctl_value );
 	apppw_mods_normalize( mods, nmods, op->o_tmpmemctx );
 
-	if ( apppw_forwards( op, ai, mods[nmods - 1].sml_desc ) ) {
+	if ( apppw_forwards( op, ai, apppw_write_ad( mods ) ) ) {
 		op2.o_bd = frontendDB;
 		op2.o_relax = SLAP_CONTROL_CRITICAL;
 		relax.ldctl_oid = LDAP_CONTROL_RELAX;
@@ -1786,7 +1803,7 @@ apppw_accept( Operation *op, apppw_bind_state *bs )
 static const char *
 apppw_forward_hint( Operation *op, apppw_info *ai, AttributeDescription *ad )
 {
-	if ( ai->step_provider && ( ad == ad_totp_last || ad == ad_recovery ) ) {
+	if ( apppw_to_step_provider( ai, ad ) ) {
 		return "; this server records TOTP steps and used recovery codes "
 			"on the server apppw-totp-step-provider names, through the "
 			"chain overlay";
@@ -3388,8 +3405,9 @@ apppw_op_modrdn( Operation *op, SlapReply *rs )
 	return apppw_refuse_write( op, rs, "MODRDN", text );
 }
 
-/* The overlay's own TOTP step write, with apppw-totp-step-provider: the
- * frontend asks here whether to refer it, on a provider as on a consumer,
+/* The overlay's own write of a TOTP step or of recovery codes (the
+ * single-use factors), with apppw-totp-step-provider: the frontend asks
+ * here whether to refer it, on a provider as on a consumer,
  * and the referral is sent from here, so that the chain overlay follows it
  * to the designated provider; that server checks the write's assertion
  * against the step it holds, so every step is recorded in one place, in
@@ -3401,8 +3419,8 @@ apppw_refer_step( Operation *op, SlapReply *rs, slap_overinst *on )
 	apppw_info *ai = on->on_bi.bi_private;
 	BerVarray refs;
 
-	if ( op->o_tag != LDAP_REQ_MODIFY || !ai->step_provider ||
-			op->orm_modlist->sml_desc != ad_totp_last ) {
+	if ( op->o_tag != LDAP_REQ_MODIFY ||
+			!apppw_to_step_provider( ai, apppw_write_ad( op->orm_modlist ) ) ) {
 		return SLAP_CB_CONTINUE;
 	}
 	refs = referral_rewrite( ai->step_provider, NULL, &op->o_req_dn,

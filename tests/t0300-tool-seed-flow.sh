@@ -17,24 +17,6 @@ ERIN_PW="erin-pw"
 GOLDEN="$TEST_ROOT/data"
 PW_RE='^[0-9a-hjkmnp-tv-z]{4}(-[0-9a-hjkmnp-tv-z]{4}){4}$'
 
-# enrol_code FILE [seen]: wait for the tool to write the secret FILE, then
-# print the current code for it, as the app shows it (for --code -); the
-# server records its step, or with "seen" the next one, with which the tool
-# binds after it, so that code() does not reuse them
-enrol_code() {
-	local i=0
-	while [ ! -s "$1" ]; do
-		i=$((i + 1))
-		[ $i -le 100 ] || { echo "no secret file $1" >&2; return 1; }
-		sleep 0.1
-	done
-	totp_settle 30 3
-	local used=$(( $(date +%s) / 30 ))
-	[ -z "${2:-}" ] || used=$(( used + 1 ))
-	echo "$used" >"$TEST_DIR/last-step.$(cat "$1")"
-	totp "$(cat "$1")"
-}
-
 test_expect_success 'dave binds with his password alone, until MFA is required (one ldapmodify)' '
 	add_user dave "$DAVE_PW"
 	add_user erin "$ERIN_PW"

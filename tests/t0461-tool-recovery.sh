@@ -14,20 +14,6 @@ GINA="uid=gina,ou=people,$BASE_DN"
 GINA_PW="gina-pw"
 CODE_RE='[0-9a-hjkmnp-tv-z]{4}(-[0-9a-hjkmnp-tv-z]{4}){4}'
 
-# enrol_code FILE: wait for the tool to write the secret FILE, then print
-# the current code for it (for --code -), its step noted for code()
-enrol_code() {
-	local i=0
-	while [ ! -s "$1" ]; do
-		i=$((i + 1))
-		[ $i -le 100 ] || { echo "no secret file $1" >&2; return 1; }
-		sleep 0.1
-	done
-	totp_settle 30 3
-	echo $(( $(date +%s) / 30 )) >"$TEST_DIR/last-step.$(cat "$1")"
-	totp "$(cat "$1")"
-}
-
 # as_gina CREDENTIAL EXPECTED_EXIT ARGS...: the tool, bound as gina
 as_gina() {
 	local cred=$1

@@ -28,3 +28,21 @@ run_tool() {
 	cat "$TEST_DIR/tool.out" "$TEST_DIR/tool.err"
 	[ "$rc" = "$want" ] || { echo "expected exit $want, got $rc"; return 1; }
 }
+
+# enrol_code FILE [seen]: wait for the tool to write the secret FILE, then
+# print the current code for it, as the app shows it (for --code -); the
+# server records its step, or with "seen" the next one, with which the tool
+# binds after it, so that code() does not reuse them
+enrol_code() {
+	local i=0
+	while [ ! -s "$1" ]; do
+		i=$((i + 1))
+		[ $i -le 100 ] || { echo "no secret file $1" >&2; return 1; }
+		sleep 0.1
+	done
+	totp_settle 30 3
+	local used=$(( $(date +%s) / 30 ))
+	[ -z "${2:-}" ] || used=$(( used + 1 ))
+	echo "$used" >"$TEST_DIR/last-step.$(cat "$1")"
+	totp "$(cat "$1")"
+}

@@ -7,30 +7,8 @@
 #include "apppw_enrol.h"
 #include "apppw_proto.h"
 #include "apppw_secret.h"
+#include "ber-input.h"
 #include "tap.h"
-
-/* in as a berval of its own allocation of exactly len bytes, so that a
- * read past the end shows under valgrind or ASan */
-static struct berval
-exact( const void *bytes, size_t len )
-{
-	struct berval bv;
-
-	bv.bv_len = len;
-	bv.bv_val = malloc( len ? len : 1 );
-	if ( bv.bv_val == NULL ) {
-		abort();
-	}
-	memcpy( bv.bv_val, bytes, len );
-	return bv;
-}
-
-static int
-bv_is( const struct berval *got, const char *want )
-{
-	return got->bv_val != NULL && got->bv_len == strlen( want ) &&
-		memcmp( got->bv_val, want, got->bv_len ) == 0;
-}
 
 static int
 decodes( const void *bytes, size_t len, struct apppw_enrol_request *req )

@@ -8,27 +8,12 @@
 #include "apppw_enrol.h"
 #include "apppw_proto.h"
 #include "apppw_recovery.h"
+#include "ber-input.h"
 #include "tap.h"
 
 static const char sample[] = "id=k7fq created=20261202083000Z "
 	"hash=b2bk$AAAAAAAAAAAAAAAAAAAAAA$"
 	"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
-
-/* in as a berval of its own allocation of exactly len bytes, so that a
- * read past the end shows under valgrind or ASan */
-static struct berval
-exact( const void *bytes, size_t len )
-{
-	struct berval bv;
-
-	bv.bv_len = len;
-	bv.bv_val = malloc( len ? len : 1 );
-	if ( bv.bv_val == NULL ) {
-		abort();
-	}
-	memcpy( bv.bv_val, bytes, len );
-	return bv;
-}
 
 static enum apppw_record_error
 parse( const char *s )
