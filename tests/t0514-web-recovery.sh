@@ -5,6 +5,8 @@
 # many are left; a recovery code, typed as shown or loosely, signs in once
 # in place of the app's code; "Make new recovery codes" asks first, needs
 # the CSRF token, shows 10 new ones once, and the old ones stop working.
+# A set-up whose code was already of the next step shows the codes, then
+# asks to sign in again.
 . "$(dirname "$0")/lib/test-lib.sh"
 . "$(dirname "$0")/lib/web-lib.sh"
 start_slapd "apppw-totp-window $TOTP_WIDE_WINDOW"
@@ -140,8 +142,35 @@ test_expect_success 'confirmed: 10 new codes, shown once; the old ones stop work
 	test "$(header Location)" = /apps
 '
 
+test_expect_success 'a code of the next step: the codes shown all the same, then sign in again' '
+	add_user quinn quinn-pw >/dev/null
+	require_mfa "uid=quinn,ou=people,$BASE_DN"
+	JAR=quinn sign_in quinn quinn-pw
+	JAR=quinn web_get /
+	JAR=quinn web_post /setup
+	JAR=quinn web_get /setup
+	page_text secret | tr -d " " >"$TEST_DIR/secret.quinn"
+	totp_settle
+	# the server records the next step: the page cannot sign in with the
+	# step after it yet
+	JAR=quinn web_post /setup/verify "code=$(totp "$(cat "$TEST_DIR/secret.quinn")" 1)"
+	expect_status 200
+	test "$(grep -c "^<li><code>" "$TEST_DIR/body")" = 10
+	test "$(page_text sign-in-again)" = "Two-step verification is on. Sign in again, with a new code."
+	grep -q "<a id=\"continue\" href=\"/\">Continue</a>" "$TEST_DIR/body"
+	not grep -q "id=\"signout\"" "$TEST_DIR/body"
+	grep -q "enrol user=\"quinn\": no session with the next code" "$WEB_LOG"
+	test "$(values "uid=quinn,ou=people,$BASE_DN" apppwTOTPSecret)" = "$(cat "$TEST_DIR/secret.quinn")"
+	JAR=quinn web_get /apps
+	expect_status 303
+	test "$(header Location)" = /
+	JAR=quinn sign_in quinn quinn-pw "$(totp "$(cat "$TEST_DIR/secret.quinn")" 2)"
+	test "$(header Location)" = /apps
+'
+
 test_expect_success 'no code, password or secret in the log' '
-	not grep -F -e pat-pw -e "$(cat "$TEST_DIR/secret.pat")" "$WEB_LOG"
+	not grep -F -e pat-pw -e quinn-pw -e "$(cat "$TEST_DIR/secret.pat")" \
+		-e "$(cat "$TEST_DIR/secret.quinn")" "$WEB_LOG"
 	for c in $(cat "$TEST_DIR/codes" "$TEST_DIR/codes2"); do
 		not grep -qi -e "$c" -e "$(echo "$c" | tr -d -)" "$WEB_LOG" "$TEST_DIR/slapd.log" || return 1
 	done
