@@ -1,6 +1,6 @@
 #!/bin/bash
 # "make run"'s demo starts apppw-web beside slapd: WEB_URL in run/demo.env,
-# the new user may set MFA up there, the plain one is told why not, and
+# the new (pending) user sets MFA up there, the plain one is told why not, and
 # "make stop" stops both.
 . "$(dirname "$0")/lib/test-lib.sh"
 . "$(dirname "$0")/lib/web-lib.sh"
@@ -26,11 +26,25 @@ test_expect_success 'demo.sh start: apppw-web runs, WEB_URL in demo.env' '
 . "$RUN_DIR/demo.env" 2>/dev/null || true
 WEB_URL=${WEB_URL:-http://127.0.0.1:1}
 
-test_expect_success 'the new user may set it up' '
+test_expect_success 'the new user is pending: the set-up from the code page, through the enrol operation' '
+	test "$(ldapsearch -LLL -o ldif-wrap=no -x -H "$LDAP_URI" -D "$ADMIN_DN" \
+		-w "$ADMIN_PW" -b "$NEW_USER_DN" -s base apppwMFARequired apppwTOTPSecret |
+		sed -n "/^apppw/p")" = "apppwMFARequired: TRUE"
 	JAR=dave sign_in dave "$NEW_USER_PW"
 	expect_status 303
-	JAR=dave web_get /home
-	grep -q "id=\"setup-now\"" "$TEST_DIR/body"
+	test "$(header Location)" = /
+	JAR=dave web_get /
+	grep -q "<button id=\"setup-now\" type=\"submit\">Set it up now</button>" "$TEST_DIR/body"
+	JAR=dave web_post /setup
+	JAR=dave web_get /setup
+	page_text secret | tr -d " " >"$TEST_DIR/secret.dave"
+	totp_settle
+	JAR=dave web_post /setup/verify "code=$(totp "$(cat "$TEST_DIR/secret.dave")")"
+	expect_status 200
+	test "$(grep -c "^<li><code>" "$TEST_DIR/body")" = 10
+	test "$(ldapsearch -LLL -o ldif-wrap=no -x -H "$LDAP_URI" -D "$ADMIN_DN" \
+		-w "$ADMIN_PW" -b "$NEW_USER_DN" -s base apppwTOTPSecret |
+		sed -n "s/^apppwTOTPSecret: //p")" = "$(cat "$TEST_DIR/secret.dave")"
 '
 
 test_expect_success 'the plain user is told why not' '

@@ -20,11 +20,15 @@ test_expect_success 'every page, through the whole flow' '
 	web_post /code code=123456 && keep error
 	sign_in bob "$BOB_PW"
 	web_get /home && keep home
+	web_post /signout
+	require_mfa "$BOB"
+	sign_in bob "$BOB_PW"
+	web_get /
 	web_post /setup
 	web_get /setup && keep setup
 	web_post /setup/verify code=000000 && keep setup-error
 	totp_settle
-	web_post /setup/verify "code=$(totp "$(page_text secret | tr -d " ")")"
+	web_post /setup/verify "code=$(totp "$(page_text secret | tr -d " ")")" && keep recovery-codes
 	web_get /apps && keep apps-empty
 	web_post /create label=Phone && keep created
 	web_get /apps && keep apps
@@ -32,10 +36,16 @@ test_expect_success 'every page, through the whole flow' '
 	web_post /revoke "id=$id" && keep confirm
 	web_get /apps
 	web_post /revoke-all && keep confirm-all
+	web_get /apps
+	web_post /setup
+	web_get /setup && keep setup-new
+	web_get /apps
+	web_post /recovery && keep recovery-confirm
+	web_post /recovery confirm=yes && keep recovery-new
 	web_get /nowhere && keep notfound
 	web_post /create csrf=x && keep forbidden
 	ls "$TEST_DIR"/page.* | wc -l >"$TEST_DIR/count"
-	test "$(cat "$TEST_DIR/count")" = 13
+	test "$(cat "$TEST_DIR/count")" = 17
 '
 
 test_expect_success 'no inline script or style on any page' '

@@ -5,6 +5,7 @@
 . "$(dirname "$0")/lib/browser-lib.sh"
 start_slapd "$WEB_SLAPD_DIRECTIVES"
 add_web_users
+require_mfa "$DAVE"
 start_web
 
 run_browser language.py

@@ -69,8 +69,9 @@ apps_page( struct req *r, struct page *p, struct sess *s, const char *error )
 		N_( "Last used" ), N_( "Expires" ), N_( "Scope" ), NULL };
 	struct user *u = s->user;
 	struct buf *b = &p->body;
+	struct scope_offer offers[MAX_OFFERS];
 	struct app_row *rows;
-	int n = 0, i;
+	int n = 0, i, noffers;
 
 	if ( !u->mfa ) {
 		redirect( p, "/home" );
@@ -82,6 +83,10 @@ apps_page( struct req *r, struct page *p, struct sess *s, const char *error )
 		message_page( r, p, 500, "App passwords",
 			"Something went wrong. Try again later." );
 		return;
+	}
+	/* without them, the form has no choice to offer */
+	if ( dir_offered_scopes( u, offers, MAX_OFFERS, &noffers ) != 0 ) {
+		noffers = 0;
 	}
 	page_start( r, p, s, T( "App passwords" ) );
 	if ( error ) {
@@ -144,10 +149,40 @@ apps_page( struct req *r, struct page *p, struct sess *s, const char *error )
 	buf_str( b, "\">\n<label for=\"expires\">" );
 	buf_html( b, T( "Expires after (days, optional)" ) );
 	buf_printf( b, "</label>\n<input id=\"expires\" name=\"expires\" "
-		"type=\"number\" min=\"1\" max=\"%d\">\n"
-		"<button id=\"create\" type=\"submit\">", EXPIRY_DAYS_MAX );
+		"type=\"number\" min=\"1\" max=\"%d\">\n", EXPIRY_DAYS_MAX );
+	if ( noffers > 0 ) {
+		buf_str( b, "<label for=\"scope\">" );
+		buf_html( b, T( "Where it may be used" ) );
+		buf_str( b, "</label>\n<select id=\"scope\" name=\"scope\">\n"
+			"<option value=\"\" selected>" );
+		buf_html( b, T( "Anywhere" ) );
+		buf_str( b, "</option>\n" );
+		for ( i = 0; i < noffers; i++ ) {
+			buf_str( b, "<option value=\"" );
+			buf_html( b, offers[i].name );
+			buf_str( b, "\">" );
+			buf_html( b, offers[i].name );
+			if ( offers[i].conditions[0] ) {
+				buf_str( b, " (" );
+				buf_html( b, offers[i].conditions );
+				buf_str( b, ")" );
+			}
+			buf_str( b, "</option>\n" );
+		}
+		buf_str( b, "</select>\n" );
+	}
+	buf_str( b, "<button id=\"create\" type=\"submit\">" );
 	buf_html( b, T( "Create app password" ) );
+	buf_str( b, "</button>\n</form>\n<h2>" );
+	buf_html( b, T( "Two-step verification" ) );
+	buf_str( b, "</h2>\n" );
+	para( r, p, "", "A new phone, or a lost one: set up your authenticator "
+		"app again. The old one stops working." );
+	form_start( p, s, "/setup" );
+	buf_str( b, "<button id=\"new-authenticator\" type=\"submit\">" );
+	buf_html( b, T( "Set up a new authenticator app" ) );
 	buf_str( b, "</button>\n</form>\n" );
+	recovery_section( r, p, s );
 	page_end( p );
 	apppw_wipe( rows, MAX_APPS * sizeof( *rows ) );
 	free( rows );
@@ -159,6 +194,9 @@ do_create( struct req *r, struct page *p, struct sess *s )
 	struct user *u = s->user;
 	struct buf *b = &p->body;
 	char label[APPPW_LABEL_MAX_BYTES + 1], days[16], name[USERNAME_MAX + 1];
+	char scope[APPPW_SCOPE_MAX + 2];
+	struct scope_offer offers[MAX_OFFERS];
+	int noffers, i;
 	char norm[APPPW_PASSWORD_LEN + 1], shown[APPPW_DISPLAY_LEN + 1];
 	time_t expires = 0;
 	unsigned long n;
@@ -186,7 +224,24 @@ do_create( struct req *r, struct page *p, struct sess *s )
 		}
 		expires = time( NULL ) + (time_t)n * 86400;
 	}
-	if ( dir_create( u, label, expires, norm ) != 0 ) {
+	/* one of the scopes offered now, or none: anywhere */
+	if ( form_get( r->body, r->bodylen, "scope", scope, sizeof( scope ),
+			&len ) != 0 ) {
+		scope[0] = '\0';
+	}
+	if ( scope[0] ) {
+		if ( dir_offered_scopes( u, offers, MAX_OFFERS, &noffers ) != 0 ) {
+			noffers = 0;
+		}
+		for ( i = 0; i < noffers && strcmp( offers[i].name, scope ); i++ )
+			;
+		if ( i == noffers ) {
+			apps_page( r, p, s, "That place of use is not offered. "
+				"Choose one from the list." );
+			return;
+		}
+	}
+	if ( dir_create( u, label, expires, scope[0] ? scope : NULL, norm ) != 0 ) {
 		apps_page( r, p, s, "The app password could not be created." );
 		return;
 	}
@@ -220,7 +275,15 @@ do_create( struct req *r, struct page *p, struct sess *s )
 	buf_html( b, T( "Username" ) );
 	buf_str( b, "</dt><dd><span id=\"username\">" );
 	buf_html( b, u->username );
-	buf_str( b, "</span></dd>\n</dl>\n<p><a id=\"done\" href=\"/apps\">" );
+	buf_str( b, "</span></dd>\n" );
+	if ( scope[0] ) {
+		buf_str( b, "<dt>" );
+		buf_html( b, T( "Where it may be used" ) );
+		buf_str( b, "</dt><dd><span id=\"scope\">" );
+		buf_html( b, scope );
+		buf_str( b, "</span></dd>\n" );
+	}
+	buf_str( b, "</dl>\n<p><a id=\"done\" href=\"/apps\">" );
 	buf_html( b, T( "Done" ) );
 	buf_str( b, "</a></p>\n" );
 	page_end( p );

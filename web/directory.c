@@ -2,10 +2,14 @@
  *
  * Each runs on the signed-in user's own connection, bound as the user:
  * the server's ACLs and the overlay's rules decide, as they would for the
- * apppw tool. The only other identity is the optional search account,
+ * apppw tool. The one exception is a pending account's first
+ * authenticator: its password alone does not bind, so the enrol extended
+ * operation, which carries the password, is sent on the same connection
+ * still anonymous. The only other identity is the optional search account,
  * which turns a username into a DN and does nothing else.
  */
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -15,8 +19,11 @@
 #include <ldap.h>
 
 #include "apppw_create.h"
+#include "apppw_enrol.h"
 #include "apppw_proto.h"
 #include "apppw_record.h"
+#include "apppw_record_error.h"
+#include "apppw_recovery.h"
 #include "apppw_secret.h"
 #include "apppw_state.h"
 #include "apppw_time.h"
@@ -192,78 +199,157 @@ dir_read_self( struct user *u, int *mfa_required )
 	 * address, else the value of the DN's first RDN (the username when that
 	 * does not fit) */
 	if ( first_value( u->ld, e, "mail", u->account, sizeof( u->account ) ) != 0 ) {
-		LDAPDN ldn = NULL;
-
-		snprintf( u->account, sizeof( u->account ), "%s", u->username );
-		if ( ldap_str2dn( u->dn, &ldn, LDAP_DN_FORMAT_LDAP ) == LDAP_SUCCESS &&
-				ldn && ldn[0] &&
-				ldn[0][0]->la_value.bv_len < sizeof( u->account ) ) {
-			memcpy( u->account, ldn[0][0]->la_value.bv_val,
-				ldn[0][0]->la_value.bv_len );
-			u->account[ldn[0][0]->la_value.bv_len] = '\0';
-		}
-		ldap_dnfree( ldn );
+		dir_account_of_dn( u );
 	}
 	ldap_msgfree( res );
 	return 0;
 }
 
-/* The modify that enrols, as the apppw tool makes it: the secret (in
- * vals[0]) and the MFA flag together, in mods. */
-static void
-enrol_mods( const char *secret, struct berval *vals[2], LDAPMod mod[2],
-	LDAPMod *mods[3] )
+void
+dir_account_of_dn( struct user *u )
 {
-	static struct berval true_bv = { 4, "TRUE" };
-	static struct berval *flag[] = { &true_bv, NULL };
+	LDAPDN ldn = NULL;
 
-	vals[0]->bv_val = (char *)secret;
-	vals[0]->bv_len = strlen( secret );
-	mod[0].mod_op = LDAP_MOD_REPLACE | LDAP_MOD_BVALUES;
-	mod[0].mod_type = APPPW_AT_TOTP_SECRET;
-	mod[0].mod_bvalues = vals;
-	mod[1].mod_op = LDAP_MOD_REPLACE | LDAP_MOD_BVALUES;
-	mod[1].mod_type = APPPW_AT_MFA;
-	mod[1].mod_bvalues = flag;
-	mods[0] = &mod[0];
-	mods[1] = &mod[1];
-	mods[2] = NULL;
-}
-
-/* Whether the account may set MFA up: the very modify that enrolment
- * makes, sent with the No-Op control (RFC-draft zeilenga-ldap-noop, in
- * slapd since 2.2): the server runs its ACLs, schema and overlay checks
- * and answers as it would, but changes nothing. 1 yes, 0 no. */
-int
-dir_may_enrol( struct user *u )
-{
-	char secret[APPPW_TOTP_B32_LEN + 1];
-	struct berval secret_bv, *vals[2] = { &secret_bv, NULL };
-	LDAPControl noop = { LDAP_CONTROL_NOOP, { 0, NULL }, 1 },
-		*ctrls[] = { &noop, NULL };
-	LDAPMod mod[2], *mods[3];
-	int rc;
-
-	if ( apppw_totp_new( secret, sizeof( secret ) ) != 0 ) {
-		return 0;
+	snprintf( u->account, sizeof( u->account ), "%s", u->username );
+	if ( ldap_str2dn( u->dn, &ldn, LDAP_DN_FORMAT_LDAP ) == LDAP_SUCCESS &&
+			ldn && ldn[0] &&
+			ldn[0][0]->la_value.bv_len < sizeof( u->account ) ) {
+		memcpy( u->account, ldn[0][0]->la_value.bv_val,
+			ldn[0][0]->la_value.bv_len );
+		u->account[ldn[0][0]->la_value.bv_len] = '\0';
 	}
-	enrol_mods( secret, vals, mod, mods );
-	rc = ldap_modify_ext_s( u->ld, u->dn, mods, ctrls, NULL );
-	apppw_wipe( secret, sizeof( secret ) );
-	return rc == LDAP_X_NO_OPERATION || rc == LDAP_SUCCESS;
+	ldap_dnfree( ldn );
+}
+
+/* Codes as the server sent them, kept in display form: each must be one
+ * well-formed code, shown as the server groups it. 0 or -1. */
+static int
+recovery_codes_keep( const struct apppw_recovery_codes *got,
+	struct recovery_codes *rc )
+{
+	char norm[APPPW_PASSWORD_LEN + 1];
+	int i;
+
+	rc->n = 0;
+	for ( i = 0; i < got->n && i < RECOVERY_CODES_MAX; i++ ) {
+		if ( apppw_normalize( got->code[i].bv_val, got->code[i].bv_len,
+				norm ) != 0 ) {
+			apppw_wipe( rc, sizeof( *rc ) );
+			return -1;
+		}
+		apppw_display( norm, rc->code[rc->n++] );
+		apppw_wipe( norm, sizeof( norm ) );
+	}
+	return rc->n > 0 ? 0 : -1;
 }
 
 int
-dir_enrol( struct user *u, const char *secret )
+dir_enrol_pending( struct user *u, const char *secret, const char *code,
+	time_t *step_start, struct recovery_codes *rc )
+{
+	struct apppw_enrol_request req;
+	struct apppw_recovery_codes got;
+	struct berval *reqdata = NULL, *resp = NULL;
+	char *oid = NULL;
+	int rc_ldap;
+
+	rc->n = 0;
+	*step_start = 0;
+	ber_str2bv( u->dn, 0, 0, &req.dn );
+	req.password.bv_val = u->password;
+	req.password.bv_len = u->pwlen;
+	ber_str2bv( (char *)secret, 0, 0, &req.secret );
+	ber_str2bv( (char *)code, 0, 0, &req.code );
+	if ( apppw_enrol_request_encode( &req, &reqdata ) != 0 ) {
+		logmsg( "enrol %s: cannot encode the request", u->dn );
+		return LDAP_LOCAL_ERROR;
+	}
+	rc_ldap = ldap_extended_operation_s( u->ld, APPPW_OID_EXOP_ENROL, reqdata,
+		NULL, NULL, &oid, &resp );
+	apppw_wipe( reqdata->bv_val, reqdata->bv_len );
+	ber_bvfree( reqdata );
+	ldap_memfree( oid );
+	if ( rc_ldap == LDAP_SUCCESS && ( resp == NULL ||
+			apppw_enrol_response_decode( resp, step_start, &got ) != 0 ||
+			recovery_codes_keep( &got, rc ) != 0 ) ) {
+		/* stored, but neither the step nor the codes are known: the
+		 * caller signs in again; new codes are made from the page */
+		logmsg( "enrol %s: the server's answer is malformed", u->dn );
+		*step_start = 0;
+	}
+	if ( resp ) {
+		apppw_wipe( resp->bv_val, resp->bv_len );
+		ber_bvfree( resp );
+	}
+	return rc_ldap;
+}
+
+int
+dir_recovery_new( struct user *u, struct recovery_codes *rc )
+{
+	struct apppw_recovery_codes got;
+	struct berval *reqdata = NULL, *resp = NULL;
+	char *oid = NULL;
+	int rc_ldap, ret = -1;
+
+	rc->n = 0;
+	if ( apppw_recovery_request_encode( NULL, &reqdata ) != 0 ) {
+		return -1;
+	}
+	rc_ldap = ldap_extended_operation_s( u->ld, APPPW_OID_EXOP_RECOVERY,
+		reqdata, NULL, NULL, &oid, &resp );
+	ber_bvfree( reqdata );
+	ldap_memfree( oid );
+	if ( rc_ldap != LDAP_SUCCESS ) {
+		logmsg( "new recovery codes for %s: %s", u->dn,
+			ldap_err2string( rc_ldap ) );
+	} else if ( resp == NULL ||
+			apppw_recovery_response_decode( resp, &got ) != 0 ||
+			recovery_codes_keep( &got, rc ) != 0 ) {
+		logmsg( "new recovery codes for %s: the server's answer is "
+			"malformed", u->dn );
+	} else {
+		ret = 0;
+	}
+	if ( resp ) {
+		apppw_wipe( resp->bv_val, resp->bv_len );
+		ber_bvfree( resp );
+	}
+	return ret;
+}
+
+int
+dir_recovery_count( struct user *u, int *n )
+{
+	char *attrs[] = { APPPW_AT_RECOVERY, NULL };
+	struct berval **vals;
+	LDAPMessage *res, *e;
+
+	if ( read_self( u, attrs, &res, &e ) != 0 ) {
+		return -1;
+	}
+	vals = ldap_get_values_len( u->ld, e, APPPW_AT_RECOVERY );
+	*n = ldap_count_values_len( vals );
+	ldap_value_free_len( vals );
+	ldap_msgfree( res );
+	return 0;
+}
+
+int
+dir_replace_secret( struct user *u, const char *secret )
 {
 	struct berval secret_bv, *vals[2] = { &secret_bv, NULL };
-	LDAPMod mod[2], *mods[3];
+	LDAPMod mod, *mods[] = { &mod, NULL };
 	int rc;
 
-	enrol_mods( secret, vals, mod, mods );
+	secret_bv.bv_val = (char *)secret;
+	secret_bv.bv_len = strlen( secret );
+	mod.mod_op = LDAP_MOD_REPLACE | LDAP_MOD_BVALUES;
+	mod.mod_type = APPPW_AT_TOTP_SECRET;
+	mod.mod_bvalues = vals;
 	rc = ldap_modify_ext_s( u->ld, u->dn, mods, NULL, NULL );
 	if ( rc != LDAP_SUCCESS ) {
-		logmsg( "enrol %s: %s", u->dn, ldap_err2string( rc ) );
+		logmsg( "new authenticator for %s: %s", u->dn, ldap_err2string( rc ) );
 		return -1;
 	}
 	return 0;
@@ -358,7 +444,7 @@ dir_list( struct user *u, struct app_row *rows, int max, int *n )
 
 int
 dir_create( struct user *u, const char *label, time_t expires,
-	char norm[APPPW_PASSWORD_LEN + 1] )
+	const char *scope, char norm[APPPW_PASSWORD_LEN + 1] )
 {
 	struct apppw_create_request req;
 	struct berval *reqdata = NULL, *resp = NULL;
@@ -374,6 +460,9 @@ dir_create( struct user *u, const char *label, time_t expires,
 			return -1;
 		}
 		ber_str2bv( when, 0, 0, &req.expires );
+	}
+	if ( scope ) {
+		ber_str2bv( (char *)scope, 0, 0, &req.scope );
 	}
 	if ( apppw_create_request_encode( &req, &reqdata ) != 0 ) {
 		return -1;
@@ -395,6 +484,47 @@ dir_create( struct user *u, const char *label, time_t expires,
 		ber_bvfree( resp );
 	}
 	return ret;
+}
+
+int
+dir_offered_scopes( struct user *u, struct scope_offer *offers, int max,
+	int *n )
+{
+	char *attrs[] = { APPPW_AT_OFFERED_SCOPE, NULL };
+	struct berval **vals;
+	LDAPMessage *res, *e;
+	int i;
+
+	*n = 0;
+	if ( read_self( u, attrs, &res, &e ) != 0 ) {
+		return -1;
+	}
+	vals = ldap_get_values_len( u->ld, e, APPPW_AT_OFFERED_SCOPE );
+	for ( i = 0; vals && vals[i] && *n < max; i++ ) {
+		const char *v = vals[i]->bv_val, *sp;
+		size_t len = vals[i]->bv_len, nlen;
+
+		/* "NAME CONDITIONS"; a value the page cannot show is left out */
+		sp = memchr( v, ' ', len );
+		nlen = sp ? (size_t)( sp - v ) : len;
+		if ( nlen == 0 || nlen > APPPW_SCOPE_MAX ||
+				apppw_scope_check( v, nlen ) != APPPW_REC_OK ||
+				( sp && len - nlen - 1 > OFFER_CONDITIONS_MAX ) ||
+				memchr( v, '\0', len ) ) {
+			continue;
+		}
+		memcpy( offers[*n].name, v, nlen );
+		offers[*n].name[nlen] = '\0';
+		offers[*n].conditions[0] = '\0';
+		if ( sp ) {
+			memcpy( offers[*n].conditions, sp + 1, len - nlen - 1 );
+			offers[*n].conditions[len - nlen - 1] = '\0';
+		}
+		( *n )++;
+	}
+	ldap_value_free_len( vals );
+	ldap_msgfree( res );
+	return 0;
 }
 
 int

@@ -1,8 +1,10 @@
 /* flow.c - the seed's five steps, one function a URL
  *
  * Sign in (/, /signin, /code: signin.c), set MFA up (/home, /setup,
- * /setup/verify: enrol.c), app passwords (/apps, /create, /revoke,
- * /revoke-all: apps.c), sign out (/signout). Every POST carries the
+ * /setup/verify: enrol.c; a pending account's from the code page, before
+ * it has signed in), app passwords (/apps, /create, /revoke,
+ * /revoke-all: apps.c), recovery codes (/recovery: recovery.c), sign out
+ * (/signout). Every POST carries the
  * session's CSRF token; every change is made on the user's own LDAP
  * connection. Secrets (passwords, codes, TOTP secrets, app passwords) live
  * in the session or on the stack only as long as they are needed, are
@@ -52,18 +54,24 @@ flow( struct req *r, struct page *p, struct sess *s )
 			} else {
 				redirect( p, "/" );
 			}
-		} else if ( s->state != SESS_IN ) {
+		} else if ( s->state != SESS_IN && s->state != SESS_CODE ) {
 			redirect( p, "/" );
 		} else if ( strcmp( path, "/setup" ) == 0 ) {
+			/* a pending account's first, from the code page, or a
+			 * new one for an MFA session */
 			do_setup( r, p, s );
 		} else if ( strcmp( path, "/setup/verify" ) == 0 ) {
 			do_setup_verify( r, p, s );
+		} else if ( s->state != SESS_IN ) {
+			redirect( p, "/" );
 		} else if ( strcmp( path, "/create" ) == 0 ) {
 			do_create( r, p, s );
 		} else if ( strcmp( path, "/revoke" ) == 0 ) {
 			do_revoke( r, p, s, 0 );
 		} else if ( strcmp( path, "/revoke-all" ) == 0 ) {
 			do_revoke( r, p, s, 1 );
+		} else if ( strcmp( path, "/recovery" ) == 0 ) {
+			do_recovery( r, p, s );
 		} else {
 			message_page( r, p, 404, "App passwords", "There is no such page." );
 		}
@@ -74,6 +82,8 @@ flow( struct req *r, struct page *p, struct sess *s )
 	} else if ( strcmp( path, "/home" ) && strcmp( path, "/apps" ) &&
 			strcmp( path, "/setup" ) ) {
 		message_page( r, p, 404, "App passwords", "There is no such page." );
+	} else if ( s && s->state == SESS_CODE && strcmp( path, "/setup" ) == 0 ) {
+		setup_page( r, p, s, 0 );
 	} else if ( s == NULL || s->state != SESS_IN ) {
 		redirect( p, "/" );
 	} else if ( strcmp( path, "/home" ) == 0 ) {

@@ -109,9 +109,8 @@ redirect( struct page *p, const char *to )
 	p->location = to;
 }
 
-/* The code as typed: digits, spaces ignored. 0 or -1. */
 int
-code_of( struct req *r, char code[APPPW_TOTP_DIGITS_MAX + 1] )
+code_of( struct req *r, char code[CODE_LEN_MAX + 1], int recovery )
 {
 	char typed[CODE_MAX + 1];
 	size_t len, i, n = 0;
@@ -122,17 +121,21 @@ code_of( struct req *r, char code[APPPW_TOTP_DIGITS_MAX + 1] )
 		return -1;
 	}
 	for ( i = 0; i < len; i++ ) {
-		if ( typed[i] == ' ' ) {
-			continue;
+		if ( isdigit( (unsigned char)typed[i] ) && n < APPPW_TOTP_DIGITS_MAX ) {
+			code[n++] = typed[i];
+		} else if ( typed[i] != ' ' ) {
+			break;
 		}
-		if ( !isdigit( (unsigned char)typed[i] ) || n == APPPW_TOTP_DIGITS_MAX ) {
-			goto out;
-		}
-		code[n++] = typed[i];
 	}
-	code[n] = '\0';
-	rc = n >= APPPW_TOTP_DIGITS_MIN ? 0 : -1;
-out:
+	if ( i == len && n >= APPPW_TOTP_DIGITS_MIN ) {
+		code[n] = '\0';
+		rc = 0;
+	} else if ( recovery ) {
+		rc = apppw_normalize( typed, len, code );
+	}
+	if ( rc != 0 ) {
+		apppw_wipe( code, CODE_LEN_MAX + 1 );
+	}
 	apppw_wipe( typed, sizeof( typed ) );
 	return rc;
 }

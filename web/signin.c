@@ -44,6 +44,10 @@ signin_page( struct req *r, struct page *p, struct sess *s, const char *error )
 	page_end( p );
 }
 
+/* After any password the server does not accept alone: the code, or the
+ * set-up of a first authenticator. The same page for everyone (a wrong
+ * password, an unknown user, an MFA account, a pending one), so that it
+ * tells no more than the bind did. */
 static void
 code_page( struct req *r, struct page *p, struct sess *s )
 {
@@ -56,9 +60,22 @@ code_page( struct req *r, struct page *p, struct sess *s )
 	buf_str( b, "<label for=\"code\">" );
 	buf_html( b, T( "Code" ) );
 	buf_str( b, "</label>\n<input id=\"code\" name=\"code\" "
-		"autocomplete=\"one-time-code\" inputmode=\"numeric\" required>\n"
-		"<button id=\"verify\" type=\"submit\">" );
+		"autocomplete=\"one-time-code\" autocapitalize=\"none\" "
+		"spellcheck=\"false\" maxlength=\"40\" "
+		"aria-describedby=\"code-hint\" required>\n<p id=\"code-hint\" "
+		"class=\"hint\">" );
+	buf_html( b, T( "The 6-digit code from your app, or a recovery code." ) );
+	buf_str( b, "</p>\n<button id=\"verify\" type=\"submit\">" );
 	buf_html( b, T( "Verify" ) );
+	buf_str( b, "</button>\n</form>\n<h2>" );
+	buf_html( b, T( "No authenticator app yet?" ) );
+	buf_str( b, "</h2>\n" );
+	para( r, p, "", "If your administrator has just turned on two-step "
+		"verification for your account, set up your authenticator app now, "
+		"with the password you gave." );
+	form_start( p, s, "/setup" );
+	buf_str( b, "<button id=\"setup-now\" type=\"submit\">" );
+	buf_html( b, T( "Set it up now" ) );
 	buf_str( b, "</button>\n</form>\n" );
 	page_end( p );
 }
@@ -75,7 +92,7 @@ signin_policy( void )
 }
 
 /* The rate limit's two keys: the client's address and the username. */
-static void
+void
 signin_keys( const char *client, const char *username, apppw_throttle_key k[2] )
 {
 	char key[USERNAME_MAX + 64];
@@ -95,7 +112,7 @@ signin_keys( const char *client, const char *username, apppw_throttle_key k[2] )
 	apppw_wipe( key, sizeof( key ) );
 }
 
-static int
+int
 signin_locked( const apppw_throttle_key k[2] )
 {
 	apppw_throttle_report rep;
@@ -105,7 +122,7 @@ signin_locked( const apppw_throttle_key k[2] )
 		apppw_throttle_locked( &k[1], now, signin_policy(), &rep );
 }
 
-static void
+void
 signin_count( const apppw_throttle_key k[2], int ok )
 {
 	apppw_throttle_report rep;
@@ -116,7 +133,7 @@ signin_count( const apppw_throttle_key k[2], int ok )
 }
 
 /* Back to the sign-in form, with the one message for every failure. */
-static void
+void
 signin_failed( struct req *r, struct page *p, struct sess *s,
 	const char *username, const char *reason )
 {
@@ -132,9 +149,28 @@ signin_failed( struct req *r, struct page *p, struct sess *s,
 	signin_page( r, p, s, txt_signin_error );
 }
 
+void
+signin_limited( struct req *r, struct page *p, struct sess *s,
+	const char *username )
+{
+	char name[USERNAME_MAX + 1];
+
+	logmsg( "signin refused user=\"%s\" from=%s reason=rate limit",
+		log_safe( username, name, sizeof( name ) ), r->client );
+	if ( s->user ) {
+		user_release( s->user );
+		s->user = NULL;
+	}
+	sess_set_state( &sessions, s, SESS_PRE );
+	p->status = 429;
+	signin_page( r, p, s, "Too many attempts. Wait a few minutes, "
+		"then try again." );
+}
+
 /* The session is signed in: a new id (the one seen before signing in
- * must not become a signed-in one), the cookie, and the first page. */
-static void
+ * must not become a signed-in one) and the cookie; the caller sends it
+ * on to its first page. */
+void
 signed_in( struct req *r, struct page *p, struct sess *s )
 {
 	struct user *u = s->user;
@@ -146,7 +182,6 @@ signed_in( struct req *r, struct page *p, struct sess *s )
 	p->set_session = 1;
 	logmsg( "signin user=\"%s\" from=%s mfa=%s", log_safe( u->username, name,
 		sizeof( name ) ), r->client, u->mfa ? "yes" : "no" );
-	redirect( p, u->mfa ? "/apps" : "/home" );
 }
 
 static int
@@ -247,12 +282,10 @@ do_signin( struct req *r, struct page *p, struct sess *s )
 		goto out;
 	}
 	signin_count( keys, 1 );
-	u->may_enrol = dir_may_enrol( u );
-	if ( !u->may_enrol ) {
-		apppw_wipe( u->password, sizeof( u->password ) );
-		u->pwlen = 0;
-	}
+	apppw_wipe( u->password, sizeof( u->password ) );
+	u->pwlen = 0;
 	signed_in( r, p, s );
+	redirect( p, "/home" );
 out:
 	apppw_wipe( password, sizeof( password ) );
 	apppw_wipe( username, sizeof( username ) );
@@ -262,34 +295,27 @@ void
 do_code( struct req *r, struct page *p, struct sess *s )
 {
 	struct user *u = s->user;
-	char code[APPPW_TOTP_DIGITS_MAX + 1], cred[PASSWORD_MAX + APPPW_TOTP_DIGITS_MAX + 1];
+	char code[CODE_LEN_MAX + 1], cred[PASSWORD_MAX + CODE_LEN_MAX + 1];
 	char username[USERNAME_MAX + 1];
 	apppw_throttle_key keys[2];
 	size_t clen;
-	int rc, mfa_required;
+	int rc, mfa_required, recovery;
 
 	memcpy( username, u->username, sizeof( username ) );
 	signin_keys( r->client, u->username, keys );
 	if ( signin_locked( keys ) ) {
-		char name[USERNAME_MAX + 1];
-
-		logmsg( "signin refused user=\"%s\" from=%s reason=rate limit",
-			log_safe( username, name, sizeof( name ) ), r->client );
-		user_release( s->user );
-		s->user = NULL;
-		sess_set_state( &sessions, s, SESS_PRE );
-		p->status = 429;
-		signin_page( r, p, s, "Too many attempts. Wait a few minutes, "
-			"then try again." );
+		signin_limited( r, p, s, username );
 		return;
 	}
 	/* failures here were counted at /signin already: each code tried
 	 * takes a new /signin */
-	if ( code_of( r, code ) != 0 ) {
+	if ( code_of( r, code, 1 ) != 0 ) {
 		signin_failed( r, p, s, username, "not a code" );
 		return;
 	}
 	clen = strlen( code );
+	/* the overlay takes a recovery code where the TOTP code goes */
+	recovery = clen == APPPW_PASSWORD_LEN;
 	memcpy( cred, u->password, u->pwlen );
 	memcpy( cred + u->pwlen, code, clen );
 	rc = dir_bind( u->ld, u->dn, cred, u->pwlen + clen );
@@ -309,8 +335,15 @@ do_code( struct req *r, struct page *p, struct sess *s )
 		return;
 	}
 	signin_count( keys, 1 );
+	if ( recovery ) {
+		char name[USERNAME_MAX + 1];
+
+		logmsg( "signin user=\"%s\" from=%s with a recovery code",
+			log_safe( username, name, sizeof( name ) ), r->client );
+	}
 	u->mfa = 1;
 	signed_in( r, p, s );
+	redirect( p, "/apps" );
 }
 
 void

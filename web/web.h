@@ -3,7 +3,8 @@
  * main.c reads the options and runs the daemon; http.c turns a request
  * into a struct req and a struct page into a response (headers, cookies,
  * limits); flow.c routes each URL to signin.c (step 1 and sign-out),
- * enrol.c (steps 2 to 4) or apps.c (step 5), which draw with pages.c;
+ * enrol.c (steps 2 to 4), recovery.c (recovery codes) or apps.c (step
+ * 5), which draw with pages.c;
  * directory.c is every LDAP operation, each on the user's own
  * connection; i18n.c the languages; qr.c the QR code; static.c the CSS
  * and the Copy button's script. buf.c, form.c, mo.c and session.c know
@@ -17,6 +18,7 @@
 
 #include <ldap.h>
 
+#include "apppw_label.h"
 #include "apppw_record.h"
 #include "apppw_secret.h"
 #include "apppw_state.h"
@@ -31,6 +33,7 @@
 #define MAX_TRUSTED_PROXIES	16
 #define BODY_MAX	4096	/* a POST body: every form here is far smaller */
 #define MAX_APPS	200	/* rows listed; the overlay's cap is lower */
+#define RECOVERY_CODES_MAX	16	/* the server makes 10 */
 
 struct config {
 	const char	*uri;		/* NULL: ldap.conf's */
@@ -67,13 +70,11 @@ struct user {
 	char		username[USERNAME_MAX + 1];
 	char		dn[DN_MAX + 1];
 	char		account[ACCOUNT_MAX + 1];
-	/* kept while it is needed: until the code is given (SESS_CODE), and
-	 * for an account that may enrol, until it has (the rebind with the
-	 * code then); wiped at once after */
+	/* kept while it is needed: until the code is given, or the first
+	 * authenticator set up (SESS_CODE); wiped at once after */
 	char		password[PASSWORD_MAX + 1];
 	size_t		pwlen;
 	int		mfa;		/* bound with password and code */
-	int		may_enrol;
 	char		pending[APPPW_TOTP_B32_LEN + 1];	/* secret being set up */
 };
 
@@ -122,7 +123,9 @@ int dir_user_dn( const char *username, char *dn, size_t size );
 int dir_bind( LDAP *ld, const char *dn, const char *cred, size_t len );
 /* reads the account's MFA flag and the account name for the app */
 int dir_read_self( struct user *u, int *mfa_required );
-int dir_may_enrol( struct user *u );
+/* the account name for the app when the entry cannot be read yet: the
+ * value of the DN's first RDN, as the apppw tool makes it then */
+void dir_account_of_dn( struct user *u );
 struct app_row {
 	apppw_record	rec;
 	time_t		last_used;	/* 0: never */
@@ -131,11 +134,40 @@ struct app_row {
 	enum apppw_expiry_reason ends_by;
 };
 int dir_list( struct user *u, struct app_row *rows, int max, int *n );
+/* scope: a name the server offers, or NULL for anywhere */
 int dir_create( struct user *u, const char *label, time_t expires,
-	char norm[APPPW_PASSWORD_LEN + 1] );
+	const char *scope, char norm[APPPW_PASSWORD_LEN + 1] );
+/* The scopes the server offers the account (apppwOfferedScope: "NAME
+ * CONDITIONS"), at most max; none when it offers none. */
+#define OFFER_CONDITIONS_MAX	256
+struct scope_offer {
+	char		name[APPPW_SCOPE_MAX + 1];
+	char		conditions[OFFER_CONDITIONS_MAX + 1];
+};
+#define MAX_OFFERS	32
+int dir_offered_scopes( struct user *u, struct scope_offer *offers, int max,
+	int *n );
 /* id NULL: all */
 int dir_revoke( struct user *u, const char *id );
-int dir_enrol( struct user *u, const char *secret );
+/* Recovery codes as the server gives them, each in display form
+ * (abcd-efgh-jkmn-pqrs-tvwx), to be shown once and wiped. */
+struct recovery_codes {
+	int		n;
+	char		code[RECOVERY_CODES_MAX][APPPW_DISPLAY_LEN + 1];
+};
+/* how many recovery codes the account has left */
+int dir_recovery_count( struct user *u, int *n );
+/* new recovery codes for the session's own account (the old ones go) */
+int dir_recovery_new( struct user *u, struct recovery_codes *rc );
+/* The first authenticator of a pending account, by the enrol extended
+ * operation on u's connection, with u's password: the LDAP result code;
+ * on success, *step_start is the code's time step as the server recorded
+ * it and rc the first recovery codes (0 and none when the answer could
+ * not be read). */
+int dir_enrol_pending( struct user *u, const char *secret, const char *code,
+	time_t *step_start, struct recovery_codes *rc );
+/* a new authenticator for an MFA session: the secret replaced */
+int dir_replace_secret( struct user *u, const char *secret );
 void dir_close( LDAP *ld );
 
 /* qr.c: an SVG of text into b */

@@ -30,8 +30,9 @@ apppw-totp-window $TOTP_WIDE_WINDOW"
 
 # The accounts of the walks, as in the demo (tools/demo/demo.sh): alice
 # of base.ldif is MFA-required with a TOTP secret; dave is new (apppwUser,
-# not MFA-required yet) and may enrol; paul is a plain account without
-# apppwUser, who may not.
+# not MFA-required until an administrator requires it, which makes him
+# pending: the seed walk does it, the language scenario before it starts);
+# paul is a plain account without apppwUser.
 DAVE="uid=dave,ou=people,$BASE_DN"
 DAVE_PW="dave-pw"
 PAUL="uid=paul,ou=people,$BASE_DN"

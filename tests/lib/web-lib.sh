@@ -16,10 +16,6 @@
 WEB_PID=
 WEB_URL=
 WEB_LOG="$TEST_DIR/web.log"
-# the page's set-up stores the secret and the flag as the user: the
-# scenario's slapd lets users set their own apppwMFARequired
-APPPW_SELF_SETS_MFA=1
-export APPPW_SELF_SETS_MFA
 
 # start_web [OPTIONS...]: the options follow the defaults, and may
 # override them
@@ -147,11 +143,19 @@ page_text() {
 		sed 's/<\/[a-z]*>.*//; s/<[^>]*>//g' | unescape
 }
 
-# enrol USER PASSWORD: sign in, set MFA up with oathtool's code for the
-# secret the page shows; the secret is left in $TEST_DIR/secret.USER
+# require_mfa DN: an administrator requires MFA for DN, with one
+# ldapmodify; without a TOTP secret, the account is then pending
+require_mfa() {
+	admin_modify "$1" replace apppwMFARequired TRUE >/dev/null
+}
+
+# enrol USER PASSWORD: a pending USER signs in, and from the code page sets
+# the first authenticator up (the page sends the enrol operation) with
+# oathtool's code for the secret the page shows; the secret is left in
+# $TEST_DIR/secret.USER
 enrol() {
 	sign_in "$1" "$2"
-	web_get /home
+	web_get /
 	web_post /setup
 	web_get /setup
 	page_text secret | tr -d ' ' >"$TEST_DIR/secret.$1"

@@ -432,6 +432,16 @@ def values(dn, attr):
             if line.lower().startswith(attr.lower() + ": ")]
 
 
+def admin_modify(dn, op, attr, *vals):
+    """One change of DN's ATTR (op: add, replace or delete) with ldapmodify
+    as rootdn, as an administrator makes it; ldapmodify's exit status."""
+    ldif = "dn: %s\nchangetype: modify\n%s: %s\n" % (dn, op, attr)
+    ldif += "".join("%s: %s\n" % (attr, v) for v in vals)
+    r = subprocess.run(["ldapmodify", "-x", "-H", env.ldap_uri, "-D", env.admin_dn,
+                        "-w", env.admin_pw], input=ldif, capture_output=True, text=True)
+    return r.returncode
+
+
 # ---------------------------------------------------------------- catalogs
 
 def po_translations(lang):

@@ -77,11 +77,13 @@ def swedish_error(b):
 
 def swedish_home(b):
     sign_in(b, "dave", DAVE_PW)
-    expect_equal(b.path(), "/home", "the page")
+    # pending: the code page, with its set-up for a first authenticator
+    expect_equal(b.path(), "/", "the page")
     expect_equal(b.lang(), "sv", "<html lang>")
     expect_equal(b.text("#setup-now"), swedish("Set it up now"), "the button")
-    expect_equal(b.text("#signout"), swedish("Sign out"), "the sign-out button")
-    untranslated(b, "home")
+    expect_equal(b.text("#code-hint"),
+                 swedish("The 6-digit code from your app, or a recovery code."), "the hint")
+    untranslated(b, "code")
 
 
 def switch(b, to):
@@ -90,10 +92,10 @@ def switch(b, to):
 
 def switch_to_english(b):
     switch(b, "en")
-    expect_equal(b.path(), "/home", "the same page")
+    expect_equal(b.path(), "/", "the same page")
     expect_equal(b.lang(), "en", "<html lang>")
     expect_equal(b.text("#setup-now"), "Set it up now", "the button")
-    b.get("/home")
+    b.get("/")
     expect_equal(b.lang(), "en", "<html lang> of the next page (the choice is kept)")
     switch(b, "sv")
     expect_equal(b.lang(), "sv", "<html lang> after ?lang=sv")
@@ -109,7 +111,15 @@ def swedish_setup(b):
     settle_totp()
     b.type("#code", totp(secret))
     b.submit_by("#next")
+    expect_equal(b.lang(), "sv", "<html lang>")
+    expect_equal(len(b.find_all("#recovery-codes li")), 10, "the recovery codes")
+    expect_equal(b.text("#download-codes"), swedish("Download as text"), "the download link")
+    expect_equal(b.text("#print-codes"), swedish("Print"), "the Print button")
+    untranslated(b, "recovery codes")
+    b.submit_by("#continue")
     expect_equal(b.path(), "/apps", "the page after the code")
+    expect_equal(b.text("#recovery-left"), swedish("Recovery codes: %d left").replace("%d", "10"),
+                 "the count")
     expect_equal(b.lang(), "sv", "<html lang>")
     expect_equal(b.text("#create"), swedish("Create app password"), "the button")
     untranslated(b, "apps")
@@ -154,7 +164,7 @@ b = Browser("sv", lang="sv-SE,sv")
 tap.check("Accept-Language sv: the sign-in page in Swedish, <html lang=sv>",
           accept_language, b)
 tap.check("the failure message in Swedish", swedish_error, b)
-tap.check("signed in: 'Set it up now' and 'Sign out' in Swedish", swedish_home, b)
+tap.check("pending: the code page, 'Set it up now' and the hint in Swedish", swedish_home, b)
 tap.check("the #lang switch: English, kept for the next page, and back",
           switch_to_english, b)
 tap.check("dave sets it up, creates and revokes an app password, all in Swedish",

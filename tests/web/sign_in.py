@@ -39,6 +39,9 @@ def code_page():
     code = b.find("#code")
     expect_equal(b.find('label[for="code"]').text.strip(), "Code", "the code's label")
     expect_equal(code.get_attribute("autocomplete"), "one-time-code", "its autocomplete")
+    expect_equal(code.get_attribute("maxlength"), "40", "its maxlength: room for a recovery code")
+    expect_equal(b.text("#code-hint"), "The 6-digit code from your app, or a recovery code.",
+                 "its hint")
     expect_equal(b.text("#verify"), "Verify", "the button")
     expect(b.has('form[action="/code"] input[type="hidden"][name="csrf"]'), "a csrf field")
     labels.audit(b, "code")

@@ -4,7 +4,7 @@
 # configuration the demo (tools/demo), the tests (tests/lib) and the
 # benchmark (the ACLs) share; none of them reads the others' files.
 #
-# usage: [APPPW_SELF_SETS_MFA=1] slapd-conf.sh DIR SUFFIX ROOTDN ROOTPW [DIRECTIVES [GLOBAL]]
+# usage: slapd-conf.sh DIR SUFFIX ROOTDN ROOTPW [DIRECTIVES [GLOBAL]]
 #   DIR         holds the database (DIR/db) and the pid file
 #   DIRECTIVES  overlay directives, one a line, after "overlay apppw"
 #   GLOBAL      global directives, after the modules are loaded
@@ -44,11 +44,4 @@ overlay apppw
 $directives
 
 CONF
-# APPPW_SELF_SETS_MFA=1: users may set their own apppwMFARequired, as
-# apppw-web's set-up page needs (the demo, the page's tests)
-if [ "${APPPW_SELF_SETS_MFA:-0}" = 1 ]; then
-	self_mfa='/^access to attrs=apppwMFARequired$/,/^$/ s/by self read$/by self write/'
-else
-	self_mfa=
-fi
-sed -e "s/SUFFIX/$suffix/g" ${self_mfa:+-e "$self_mfa"} "$here/acl.conf"
+sed -e "s/SUFFIX/$suffix/g" "$here/acl.conf"

@@ -56,11 +56,10 @@ ldapi_uri() {
 }
 
 # The users of the demo: an MFA-required user (TOTP enrolled, one app
-# password), a plain user, and a new user who may enrol and has not yet,
-# to walk through the seed's flow with "apppw mfa enroll" or apppw-web (an
-# administrator who sets apppwMFARequired: TRUE on him first makes him
-# pending: then the tool enrols him through the enrol operation; the page
-# does not do that yet).
+# password), a plain user, and a new user for whom an administrator has
+# required MFA (apppwMFARequired: TRUE, as one ldapmodify sets it) and who
+# has not enrolled yet: pending, to walk through the seed's flow with
+# "apppw mfa enroll" or apppw-web, both through the enrol operation.
 seed() {
 	local admin_pw mfa_pw plain_pw new_pw secret conf
 	admin_pw=$(random_password)
@@ -71,8 +70,7 @@ seed() {
 
 	mkdir -p "$RUN_DIR/slapd.d"
 	conf="$RUN_DIR/slapd.conf"
-	# apppw-web's set-up page stores the secret and the flag as the user
-	APPPW_SELF_SETS_MFA=1 "$top/tools/conf/slapd-conf.sh" "$RUN_DIR" \
+	"$top/tools/conf/slapd-conf.sh" "$RUN_DIR" \
 		"$BASE_DN" "cn=admin,$BASE_DN" "$admin_pw" >"$conf"
 	slaptest -Q -u -f "$conf" || die "slaptest refused $conf"
 	slapadd -q -f "$conf" -b "$BASE_DN" <<EOF || die "slapadd failed"
@@ -113,6 +111,7 @@ cn: Dave Dahl
 sn: Dahl
 mail: dave@example.com
 userPassword: $new_pw
+apppwMFARequired: TRUE
 EOF
 	slaptest -Q -f "$conf" -F "$RUN_DIR/slapd.d" ||
 		die "cannot convert $conf to cn=config"
@@ -261,13 +260,18 @@ Its credentials are in run/demo.env. Try, from the top of the checkout:
   # the user's app passwords, with when they were last used
   build/apppw -x -H "\$LDAP_URI" -D "\$MFA_USER_DN" -w "\$MFA_USER_APP_PASSWORD" list
 
-  # the seed's flow for a new user: enrol an authenticator, get an app password
+  # an administrator requires MFA for the new user dave with one ldapmodify
+  # (the seed did already): he is pending, his password alone is refused
+  printf 'dn: %s\nchangetype: modify\nreplace: apppwMFARequired\napppwMFARequired: TRUE\n' "\$NEW_USER_DN" |
+    ldapmodify -x -H "\$LDAP_URI" -D "\$ADMIN_DN" -w "\$ADMIN_PW"
+
+  # the seed's flow for dave: enrol an authenticator, get an app password
   build/apppw -x -H "\$LDAP_URI" -D "\$NEW_USER_DN" -w "\$NEW_USER_PW" mfa enroll
 
   # or in a browser, at $WEB_URL: sign in as dave (NEW_USER_PW), "Set it
-  # up now", scan the QR code, "Next", "Create app password"; alice signs
-  # in with MFA_USER_PW and a code; bob (PLAIN_USER_PW) sees that the
-  # options are not for him
+  # up now" under the code, scan the QR code, "Next", keep the recovery
+  # codes, "Create app password"; alice signs in with MFA_USER_PW and a
+  # code; bob (PLAIN_USER_PW) sees that the options are not for him
   sed -n "s/^NEW_USER_PW=//p" run/demo.env
 
 EOF
