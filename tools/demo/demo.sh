@@ -265,8 +265,14 @@ Its credentials are in run/demo.env. Try, from the top of the checkout:
   printf 'dn: %s\nchangetype: modify\nreplace: apppwMFARequired\napppwMFARequired: TRUE\n' "\$NEW_USER_DN" |
     ldapmodify -x -H "\$LDAP_URI" -D "\$ADMIN_DN" -w "\$ADMIN_PW"
 
-  # the seed's flow for dave: enrol an authenticator, get an app password
+  # the seed's flow for dave: enrol an authenticator, keep the recovery
+  # codes it prints, get an app password
   build/apppw -x -H "\$LDAP_URI" -D "\$NEW_USER_DN" -w "\$NEW_USER_PW" mfa enroll
+
+  # dave lost his phone: his password followed by a recovery code (each
+  # works once) signs in; he enrols a new app, and makes new codes
+  build/apppw -x -H "\$LDAP_URI" -D "\$NEW_USER_DN" -w "\$NEW_USER_PW<a recovery code>" mfa enroll
+  build/apppw -x -H "\$LDAP_URI" -D "\$NEW_USER_DN" -w "\$NEW_USER_PW<a code>" mfa recovery
 
   # or in a browser, at $WEB_URL: sign in as dave (NEW_USER_PW), "Set it
   # up now" under the code, scan the QR code, "Next", keep the recovery
