@@ -28,6 +28,7 @@
 #include <microhttpd.h>
 #include <sodium.h>
 
+#include "apppw_number.h"
 #include "apppw_secret.h"
 #include "apppw_throttle.h"
 #include "apppw_totp.h"
@@ -104,12 +105,9 @@ usage( int status )
 static unsigned
 number( const char *s, const char *what, unsigned min, unsigned max )
 {
-	unsigned long v;
-	char *end;
+	unsigned v;
 
-	errno = 0;
-	v = strtoul( s, &end, 10 );
-	if ( *s < '0' || *s > '9' || *end || errno || v < min || v > max ) {
+	if ( apppw_number_parse( s, min, max, &v ) ) {
 		fprintf( stderr, "apppw-web: %s must be a number from %u to %u\n",
 			what, min, max );
 		exit( 2 );

@@ -33,6 +33,7 @@
 
 #include "apppw.h"
 #include "apppw_label.h"
+#include "apppw_number.h"
 #include "apppw_enrol.h"
 #include "apppw_proto.h"
 #include "apppw_record_error.h"
@@ -368,12 +369,9 @@ first_app_password( struct session *s, struct enrolment *en, int was_required )
 static unsigned
 number( const char *s, const char *what, unsigned min, unsigned max )
 {
-	unsigned long v;
-	char *end;
+	unsigned v;
 
-	errno = 0;
-	v = strtoul( s, &end, 10 );
-	if ( !isdigit( (unsigned char)*s ) || *end || errno || v < min || v > max ) {
+	if ( apppw_number_parse( s, min, max, &v ) ) {
 		usage_error( "%s must be a number from %u to %u", what, min, max );
 	}
 	return v;
