@@ -21,7 +21,7 @@ _Static_assert( sizeof( "2026-11-24 18:41Z" ) == TIME_SHOWN_LEN,
 #define EXPIRES_SHOWN_LEN	( sizeof( "expired " ) + TIME_SHOWN_LEN + \
 	APPPW_EXPIRY_REASON_MAX_LEN )
 
-static enum format { FORMAT_TABLE, FORMAT_TSV, FORMAT_JSON } format;
+static enum format format;
 
 struct row {
 	apppw_record	rec;
@@ -266,15 +266,7 @@ list_parse( int argc, char **argv, const char **dn )
 	};
 
 	while ( next_option( argc, argv, opts ) != -1 ) {
-		if ( strcmp( optarg, "table" ) == 0 ) {
-			format = FORMAT_TABLE;
-		} else if ( strcmp( optarg, "tsv" ) == 0 ) {
-			format = FORMAT_TSV;
-		} else if ( strcmp( optarg, "json" ) == 0 ) {
-			format = FORMAT_JSON;
-		} else {
-			usage_error( "--format is table, tsv or json" );
-		}
+		format = format_option( optarg );
 	}
 	take_dn( argc, argv, dn );
 }

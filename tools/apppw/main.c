@@ -226,6 +226,21 @@ parse_dn_only( int argc, char **argv, const char **dn )
 	take_dn( argc, argv, dn );
 }
 
+enum format
+format_option( const char *arg )
+{
+	/* in enum format's order */
+	static const char *const names[] = { "table", "tsv", "json" };
+	unsigned i;
+
+	for ( i = 0; i < sizeof( names ) / sizeof( names[0] ); i++ ) {
+		if ( strcmp( arg, names[i] ) == 0 ) {
+			return (enum format)i;
+		}
+	}
+	usage_error( "--format is table, tsv or json" );
+}
+
 static const struct command *const commands[] = {
 	&cmd_create, &cmd_list, &cmd_scopes, &cmd_revoke,
 	&cmd_mfa_enroll, &cmd_mfa_status, &cmd_mfa_recovery, &cmd_mfa_disable,

@@ -18,7 +18,7 @@
 #include "apppw_proto.h"
 #include "apppw_record_error.h"
 
-static enum format { FORMAT_TABLE, FORMAT_TSV, FORMAT_JSON } format;
+static enum format format;
 
 struct scope {
 	char	*name;
@@ -197,15 +197,7 @@ scopes_parse( int argc, char **argv, const char **dn )
 	};
 
 	while ( next_option( argc, argv, opts ) != -1 ) {
-		if ( strcmp( optarg, "table" ) == 0 ) {
-			format = FORMAT_TABLE;
-		} else if ( strcmp( optarg, "tsv" ) == 0 ) {
-			format = FORMAT_TSV;
-		} else if ( strcmp( optarg, "json" ) == 0 ) {
-			format = FORMAT_JSON;
-		} else {
-			usage_error( "--format is table, tsv or json" );
-		}
+		format = format_option( optarg );
 	}
 	take_dn( argc, argv, dn );
 }
