@@ -153,7 +153,7 @@ $(BUILD)/locale/%/LC_MESSAGES/apppw-web.mo: po/%.po
 # the catalogs' template, from the sources (not part of the build)
 pot:
 	xgettext --from-code=UTF-8 --no-wrap --package-name=apppw-web \
-		--keyword=T --keyword=N_ --keyword=para:4 --keyword=error_para:3 \
+		--keyword=T --keyword=N_ --keyword=para:4 --keyword=error_para:3 --keyword=confirm_end:3 \
 		--keyword=message_page:5 --keyword=signin_page:4 \
 		--keyword=apps_page:4 -o po/apppw-web.pot web/*.c
 	msgmerge --quiet --update --backup=none --no-wrap po/sv.po po/apppw-web.pot

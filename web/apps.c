@@ -310,12 +310,7 @@ confirm_page( struct req *r, struct page *p, struct sess *s, const char *id,
 	if ( id ) {
 		buf_printf( b, "<input type=\"hidden\" name=\"id\" value=\"%s\">\n", id );
 	}
-	buf_str( b, "<input type=\"hidden\" name=\"confirm\" value=\"yes\">\n"
-		"<button id=\"confirm\" type=\"submit\">" );
-	buf_html( b, T( "Revoke" ) );
-	buf_str( b, "</button>\n<a id=\"cancel\" href=\"/apps\">" );
-	buf_html( b, T( "Cancel" ) );
-	buf_str( b, "</a>\n</form>\n" );
+	confirm_end( r, p, "Revoke" );
 	page_end( p );
 }
 

@@ -74,6 +74,21 @@ form_start( struct page *p, struct sess *s, const char *action )
 		"<input type=\"hidden\" name=\"csrf\" value=\"%s\">\n", action, s->csrf );
 }
 
+/* The end of a form that asks to confirm: its "yes", a button that says
+ * msgid, and Cancel back to the list. */
+void
+confirm_end( struct req *r, struct page *p, const char *msgid )
+{
+	struct buf *b = &p->body;
+
+	buf_str( b, "<input type=\"hidden\" name=\"confirm\" value=\"yes\">\n"
+		"<button id=\"confirm\" type=\"submit\">" );
+	buf_html( b, T( msgid ) );
+	buf_str( b, "</button>\n<a id=\"cancel\" href=\"/apps\">" );
+	buf_html( b, T( "Cancel" ) );
+	buf_str( b, "</a>\n</form>\n" );
+}
+
 void
 para( struct req *r, struct page *p, const char *attrs, const char *msgid )
 {

@@ -26,6 +26,7 @@ void page_start( struct req *r, struct page *p, struct sess *s,
 	const char *title );
 void page_end( struct page *p );
 void form_start( struct page *p, struct sess *s, const char *action );
+void confirm_end( struct req *r, struct page *p, const char *msgid );
 void para( struct req *r, struct page *p, const char *attrs,
 	const char *msgid );
 void error_para( struct req *r, struct page *p, const char *msgid );

@@ -113,7 +113,6 @@ void
 do_recovery( struct req *r, struct page *p, struct sess *s )
 {
 	struct user *u = s->user;
-	struct buf *b = &p->body;
 	struct recovery_codes rc;
 	char confirm[8], name[USERNAME_MAX + 1];
 	size_t len;
@@ -128,12 +127,7 @@ do_recovery( struct req *r, struct page *p, struct sess *s )
 		para( r, p, "", "Make 10 new recovery codes? The ones you have now "
 			"stop working." );
 		form_start( p, s, "/recovery" );
-		buf_str( b, "<input type=\"hidden\" name=\"confirm\" value=\"yes\">\n"
-			"<button id=\"confirm\" type=\"submit\">" );
-		buf_html( b, T( "Make new recovery codes" ) );
-		buf_str( b, "</button>\n<a id=\"cancel\" href=\"/apps\">" );
-		buf_html( b, T( "Cancel" ) );
-		buf_str( b, "</a>\n</form>\n" );
+		confirm_end( r, p, "Make new recovery codes" );
 		page_end( p );
 		return;
 	}
