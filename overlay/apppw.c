@@ -2927,6 +2927,8 @@ apppw_merge_used( Operation *op, Entry *e, apppw_merge *mg,
 	return tail;
 }
 
+static slap_overinst **apppw_syncrepl_above( slap_overinst *on );
+
 static int
 apppw_merge_replicated( Operation *op, slap_overinst *on )
 {
@@ -2941,6 +2943,15 @@ apppw_merge_replicated( Operation *op, slap_overinst *on )
 		used |= m->sml_desc == ad_last_used;
 	}
 	if ( !step && !used ) {
+		return SLAP_CB_CONTINUE;
+	}
+	/* a syncrepl added at run time, above apppw until slapd restarts
+	 * (apppw_syncrepl_below): its copy of the list is not the merge's to
+	 * change, the change is applied as it comes */
+	if ( be_shadow_update( op ) && apppw_syncrepl_above( on ) ) {
+		Debug( LDAP_DEBUG_ANY, "%s apppw: MOD dn=\"%s\" a replicated change "
+			"is not merged: restart slapd after adding a syncrepl\n",
+			op->o_log_prefix, op->o_req_dn.bv_val );
 		return SLAP_CB_CONTINUE;
 	}
 	op->o_bd->bd_info = (BackendInfo *)on->on_info;
@@ -4178,6 +4189,44 @@ apppw_db_init( BackendDB *be, ConfigReply *cr )
 	return 0;
 }
 
+/* The merge of replicated changes (apppw_merge_replicated) runs above
+ * syncrepl's own overlay, delta-MPR's conflict resolution, which slapd
+ * puts on top of the stack when it reads the database's syncrepl: below
+ * the overlays slapd.conf configures after it, but above those cn=config
+ * loads, which are the database's children, read after it (so, in
+ * cn=config, above apppw, which then merged syncrepl's temporary copy of
+ * the changes, and put parts of it back in the list slapd frees: free()
+ * aborted slapd on the first replicated last use). Moved right below
+ * apppw, it runs where slapd.conf puts it, below accesslog as its
+ * conflict resolution expects. */
+static slap_overinst **
+apppw_syncrepl_above( slap_overinst *on )
+{
+	slap_overinst **p;
+
+	for ( p = &on->on_info->oi_list; *p && *p != on; p = &(*p)->on_next ) {
+		if ( !strcmp( (*p)->on_bi.bi_type, "syncrepl" ) ) {
+			return p;
+		}
+	}
+	return NULL;
+}
+
+static void
+apppw_syncrepl_below( slap_overinst *on )
+{
+	slap_overinst **p = apppw_syncrepl_above( on ), *sr;
+
+	if ( p ) {
+		sr = *p;
+		*p = sr->on_next;
+		sr->on_next = on->on_next;
+		on->on_next = sr;
+		Debug( LDAP_DEBUG_CONFIG, "apppw: syncrepl's overlay moved below "
+			"apppw\n" );
+	}
+}
+
 /* SASL binds are guarded through slapd's own auxprop plugin: with
  * sasl-auxprops set to other plugins only, a SASL password check would
  * never be seen, and a password alone could authenticate an MFA-required
@@ -4191,6 +4240,7 @@ apppw_db_open( BackendDB *be, ConfigReply *cr )
 	int found = 0;
 
 	ai->closing = 0;
+	apppw_syncrepl_below( on );
 	apppw_warn_loglevel();
 	if ( !slap_sasl_auxprops ) {
 		return 0;
