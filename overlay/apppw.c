@@ -163,6 +163,12 @@ typedef struct apppw_info {
 	int totp_max_failures;
 	unsigned long totp_backoff_max;
 	BerVarray step_provider;	/* where TOTP steps are recorded, if not here */
+	/* write-backs of merged state queued or running (apppw_restore_run),
+	 * which the database's close waits for or cancels */
+	ldap_pvt_thread_mutex_t restore_mutex;
+	ldap_pvt_thread_cond_t restore_cond;
+	struct apppw_restore *restores;
+	int closing;
 } apppw_info;
 
 #define APPPW_DEFAULT_MAX_COUNT		40
@@ -2668,7 +2674,12 @@ apppw_stale_last_used( Entry *e, apppw_idset *keep )
  * app password keeps its latest last use, and a deletion (a revocation,
  * an administrator's reset) is applied. When the local value won, a
  * provider writes it back, anew, so that it replicates to the servers that
- * took the lower one. A bind's own last-use write is merged the same way
+ * took the lower one. A replicated step higher than the local one, in a
+ * change older than the entry, is written anew too: slapd's delta-syncrepl
+ * resolves such a change against the newer ones in the accesslog and
+ * drops the merged step, and only the other provider's write-back would
+ * then raise it here, if this server applies it, which it did not always
+ * do (issue 13). A bind's own last-use write is merged the same way
  * (without the write-back). The replicated modify's changes of those
  * attributes are taken out of its list, and the merged ones put in their
  * place; its caller frees the list, with what was taken out put back at
@@ -2676,7 +2687,8 @@ apppw_stale_last_used( Entry *e, apppw_idset *keep )
  * syncrepl finds the change too old, only they leak). */
 typedef struct apppw_merge {
 	Modifications *removed;		/* taken out of the replicated list */
-	struct berval restore_step;	/* the local step that won */
+	struct berval restore_step;	/* the step to write anew */
+	int raise;			/* it is the change's, higher */
 	BerVarray restore_used;		/* local last uses that won */
 	slap_overinst *on;
 } apppw_merge;
@@ -2686,8 +2698,34 @@ typedef struct apppw_restore {
 	slap_overinst *on;
 	struct berval ndn;
 	struct berval step;
+	int raise;			/* write step only over a lower one */
 	BerVarray used;
+	void *task;			/* the thread pool's, to cancel it */
+	struct apppw_restore *next;	/* in apppw_info's restores */
 } apppw_restore;
+
+static void
+apppw_restore_free( apppw_restore *r )
+{
+	ch_free( r->ndn.bv_val );
+	ch_free( r->step.bv_val );
+	ber_bvarray_free( r->used );
+	ch_free( r );
+}
+
+/* Take r out of ai's write-backs; the caller holds ai->restore_mutex. */
+static void
+apppw_restore_unlink( apppw_info *ai, apppw_restore *r )
+{
+	apppw_restore **p;
+
+	for ( p = &ai->restores; *p && *p != r; p = &(*p)->next )
+		;
+	if ( *p ) {
+		*p = r->next;
+	}
+	ldap_pvt_thread_cond_broadcast( &ai->restore_cond );
+}
 
 /* Writes back, on a fresh operation of its own (the replicated one's CSN
  * is the remote server's), the local state that won a merge. Each write
@@ -2697,13 +2735,14 @@ static void *
 apppw_restore_run( void *ctx, void *arg )
 {
 	apppw_restore *r = arg;
+	apppw_info *ai = r->on->on_bi.bi_private;
 	Connection conn = { 0 };
 	OperationBuffer opbuf;
 	Operation *op;
 	BackendDB be = *r->be;
 	Modifications mods[2], *next = NULL;
 	struct berval stepv[2] = { r->step, BER_BVNULL };
-	char assertion[sizeof("(=)") + sizeof(APPPW_AT_TOTP_LAST) +
+	char assertion[sizeof("(!(>=))") + sizeof(APPPW_AT_TOTP_LAST) +
 		APPPW_LASTSTEP_MAX_LEN];
 	int n = 0, rc;
 
@@ -2721,20 +2760,31 @@ apppw_restore_run( void *ctx, void *arg )
 		apppw_mod_init( &mods[0], ad_totp_last, LDAP_MOD_REPLACE, stepv, next );
 		next = &mods[0];
 		n++;
-		snprintf( assertion, sizeof(assertion), "(%s=%s)", APPPW_AT_TOTP_LAST,
-			r->step.bv_val );
+		snprintf( assertion, sizeof(assertion), r->raise ? "(!(%s>=%s))" :
+			"(%s=%s)", APPPW_AT_TOTP_LAST, r->step.bv_val );
 	}
 	rc = apppw_internal_modify( op, r->on, &r->ndn, next, n,
 		BER_BVISNULL( &r->step ) ? NULL : assertion, NULL );
-	Debug( LDAP_DEBUG_STATS, "%s apppw: MOD dn=\"%s\" a replicated change "
-		"would have lowered%s%s; the local value is written back (%s)\n",
-		op->o_log_prefix, r->ndn.bv_val,
-		BER_BVISNULL( &r->step ) ? "" : " apppwTOTPLastStep",
-		r->used ? " apppwLastUsed" : "", ldap_err2string( rc ) );
-	ch_free( r->ndn.bv_val );
-	ch_free( r->step.bv_val );
-	ber_bvarray_free( r->used );
-	ch_free( r );
+	if ( r->raise ) {
+		/* an assertion failure: slapd applied the merged step itself, or
+		 * another write raised it meanwhile */
+		Debug( LDAP_DEBUG_STATS, "%s apppw: MOD dn=\"%s\" a replicated "
+			"change older than the entry raised apppwTOTPLastStep; the raised "
+			"value is written anew (%s)\n", op->o_log_prefix, r->ndn.bv_val,
+			ldap_err2string( rc ) );
+	} else {
+		Debug( LDAP_DEBUG_STATS, "%s apppw: MOD dn=\"%s\" a replicated "
+			"change would have lowered%s%s; the local value is written back "
+			"(%s)\n", op->o_log_prefix, r->ndn.bv_val,
+			BER_BVISNULL( &r->step ) ? "" : " apppwTOTPLastStep",
+			r->used ? " apppwLastUsed" : "", ldap_err2string( rc ) );
+	}
+	/* the pool reuses its task once this returns: r leaves the list
+	 * before, so that the close never cancels another's task */
+	ldap_pvt_thread_mutex_lock( &ai->restore_mutex );
+	apppw_restore_unlink( ai, r );
+	ldap_pvt_thread_mutex_unlock( &ai->restore_mutex );
+	apppw_restore_free( r );
 	return NULL;
 }
 
@@ -2868,8 +2918,10 @@ apppw_merge_done( Operation *op, SlapReply *rs )
 {
 	slap_callback *sc = op->o_callback;
 	apppw_merge *mg = sc->sc_private;
+	apppw_info *ai = mg->on->on_bi.bi_private;
 	Modifications **tail;
 	apppw_restore *r;
+	const char *lost = NULL;
 
 	for ( tail = &op->orm_modlist; *tail; tail = &(*tail)->sml_next )
 		;
@@ -2883,10 +2935,32 @@ apppw_merge_done( Operation *op, SlapReply *rs )
 		r->on = mg->on;
 		ber_dupbv( &r->ndn, &op->o_req_ndn );
 		r->step = mg->restore_step;
+		r->raise = mg->raise;
 		r->used = mg->restore_used;
 		BER_BVZERO( &mg->restore_step );
 		mg->restore_used = NULL;
-		ldap_pvt_thread_pool_submit( &connection_pool, apppw_restore_run, r );
+		/* queued under the mutex: the task, which takes it to leave the
+		 * list, cannot end before r->task is set */
+		ldap_pvt_thread_mutex_lock( &ai->restore_mutex );
+		if ( ai->closing ) {
+			lost = "the database is closing";
+		} else if ( ldap_pvt_thread_pool_submit2( &connection_pool,
+				apppw_restore_run, r, &r->task ) ) {
+			lost = "slapd is stopping";
+		} else {
+			r->next = ai->restores;
+			ai->restores = r;
+			r = NULL;
+		}
+		ldap_pvt_thread_mutex_unlock( &ai->restore_mutex );
+		if ( r ) {
+			Debug( LDAP_DEBUG_ANY, "%s apppw: MOD dn=\"%s\" a merged "
+				"replicated change of%s%s is not written back: %s\n",
+				op->o_log_prefix, r->ndn.bv_val, BER_BVISNULL( &r->step ) ?
+				"" : " apppwTOTPLastStep", r->used ? " apppwLastUsed" : "",
+				lost );
+			apppw_restore_free( r );
+		}
 	}
 	ch_free( mg->restore_step.bv_val );
 	ber_bvarray_free( mg->restore_used );
@@ -2895,11 +2969,28 @@ apppw_merge_done( Operation *op, SlapReply *rs )
 	return SLAP_CB_CONTINUE;
 }
 
+/* Whether the replicated change is older than the entry (its entryCSN
+ * lower), which slapd's delta-syncrepl resolves against the accesslog. */
+static int
+apppw_change_older( Operation *op, Entry *e )
+{
+	Attribute *a = attr_find( e->e_attrs, slap_schema.si_ad_entryCSN );
+	Modifications *m;
+
+	for ( m = op->orm_modlist; m &&
+			m->sml_desc != slap_schema.si_ad_entryCSN; m = m->sml_next )
+		;
+	return a && m && m->sml_values && !BER_BVISNULL( &m->sml_values[0] ) &&
+		ber_bvcmp( &m->sml_values[0], &a->a_vals[0] ) < 0;
+}
+
 /* The step a replicated change leaves, merged with the local one: the
  * later wins (a single-valued attribute may come as a replace, or as a
  * delete of the old value and an add of the new, which here may leave two:
  * the later counts); a deletion is applied. Appends the change to make,
- * if any, and notes a local step that won over one the change brought. */
+ * if any, and notes a step to write anew: the local one that won over one
+ * the change brought, or the change's, higher, if the change is older
+ * than the entry. */
 static Modifications **
 apppw_merge_step( Operation *op, Entry *e, apppw_merge *mg,
 	Modifications **tail )
@@ -2951,6 +3042,10 @@ apppw_merge_step( Operation *op, Entry *e, apppw_merge *mg,
 		op->o_tmpfree( after[i].bv_val, op->o_tmpmemctx );
 	}
 	BER_BVZERO( &after[1] );
+	if ( local && apppw_change_older( op, e ) ) {
+		ber_dupbv( &mg->restore_step, &after[0] );
+		mg->raise = 1;
+	}
 	return apppw_merge_add( op, tail, ad_totp_last, LDAP_MOD_REPLACE, after );
 }
 
@@ -3014,6 +3109,8 @@ apppw_merge_used( Operation *op, Entry *e, apppw_merge *mg,
 	return tail;
 }
 
+static slap_overinst **apppw_syncrepl_above( slap_overinst *on );
+
 static int
 apppw_merge_replicated( Operation *op, slap_overinst *on )
 {
@@ -3028,6 +3125,15 @@ apppw_merge_replicated( Operation *op, slap_overinst *on )
 		used |= m->sml_desc == ad_last_used;
 	}
 	if ( !step && !used ) {
+		return SLAP_CB_CONTINUE;
+	}
+	/* a syncrepl added at run time, above apppw until slapd restarts
+	 * (apppw_syncrepl_below): its copy of the list is not the merge's to
+	 * change, the change is applied as it comes */
+	if ( be_shadow_update( op ) && apppw_syncrepl_above( on ) ) {
+		Debug( LDAP_DEBUG_ANY, "%s apppw: MOD dn=\"%s\" a replicated change "
+			"is not merged: restart slapd after adding a syncrepl\n",
+			op->o_log_prefix, op->o_req_dn.bv_val );
 		return SLAP_CB_CONTINUE;
 	}
 	op->o_bd->bd_info = (BackendInfo *)on->on_info;
@@ -4525,9 +4631,49 @@ apppw_db_init( BackendDB *be, ConfigReply *cr )
 	for ( i = APPPW_CFG_ENABLED; i < APPPW_CFG_SCOPE; i++ ) {
 		apppw_defaults( ai, i );
 	}
+	ldap_pvt_thread_mutex_init( &ai->restore_mutex );
+	ldap_pvt_thread_cond_init( &ai->restore_cond );
 	on->on_bi.bi_private = ai;
 	apppw_instances++;
 	return 0;
+}
+
+/* The merge of replicated changes (apppw_merge_replicated) runs above
+ * syncrepl's own overlay, delta-MPR's conflict resolution, which slapd
+ * puts on top of the stack when it reads the database's syncrepl: below
+ * the overlays slapd.conf configures after it, but above those cn=config
+ * loads, which are the database's children, read after it (so, in
+ * cn=config, above apppw, which then merged syncrepl's temporary copy of
+ * the changes, and put parts of it back in the list slapd frees: free()
+ * aborted slapd on the first replicated last use). Moved right below
+ * apppw, it runs where slapd.conf puts it, below accesslog as its
+ * conflict resolution expects. */
+static slap_overinst **
+apppw_syncrepl_above( slap_overinst *on )
+{
+	slap_overinst **p;
+
+	for ( p = &on->on_info->oi_list; *p && *p != on; p = &(*p)->on_next ) {
+		if ( !strcmp( (*p)->on_bi.bi_type, "syncrepl" ) ) {
+			return p;
+		}
+	}
+	return NULL;
+}
+
+static void
+apppw_syncrepl_below( slap_overinst *on )
+{
+	slap_overinst **p = apppw_syncrepl_above( on ), *sr;
+
+	if ( p ) {
+		sr = *p;
+		*p = sr->on_next;
+		sr->on_next = on->on_next;
+		on->on_next = sr;
+		Debug( LDAP_DEBUG_CONFIG, "apppw: syncrepl's overlay moved below "
+			"apppw\n" );
+	}
 }
 
 /* SASL binds are guarded through slapd's own auxprop plugin: with
@@ -4537,10 +4683,13 @@ apppw_db_init( BackendDB *be, ConfigReply *cr )
 static int
 apppw_db_open( BackendDB *be, ConfigReply *cr )
 {
+	slap_overinst *on = (slap_overinst *)be->bd_info;
+	apppw_info *ai = on->on_bi.bi_private;
 	char *words, *w, *save;
 	int found = 0;
 
-	(void)be;
+	ai->closing = 0;
+	apppw_syncrepl_below( on );
 	apppw_warn_loglevel();
 	if ( !slap_sasl_auxprops ) {
 		return 0;
@@ -4562,6 +4711,40 @@ apppw_db_open( BackendDB *be, ConfigReply *cr )
 	return 0;
 }
 
+/* No write-back may run on a closed database: those still queued are
+ * cancelled (when cn=config removes the database or the overlay, with
+ * the thread pool paused, they could not run), a running one is waited
+ * for. At shutdown slapd has run every queued task already. */
+static int
+apppw_db_close( BackendDB *be, ConfigReply *cr )
+{
+	slap_overinst *on = (slap_overinst *)be->bd_info;
+	apppw_info *ai = on->on_bi.bi_private;
+	apppw_restore *r, *next;
+
+	(void)cr;
+	if ( !ai ) {
+		return 0;
+	}
+	ldap_pvt_thread_mutex_lock( &ai->restore_mutex );
+	ai->closing = 1;
+	for ( r = ai->restores; r; r = next ) {
+		next = r->next;
+		if ( ldap_pvt_thread_pool_retract( r->task ) > 0 ) {
+			Debug( LDAP_DEBUG_ANY, "apppw: MOD dn=\"%s\" a merged "
+				"replicated change is not written back: the database is "
+				"closing\n", r->ndn.bv_val );
+			apppw_restore_unlink( ai, r );
+			apppw_restore_free( r );
+		}
+	}
+	while ( ai->restores ) {
+		ldap_pvt_thread_cond_wait( &ai->restore_cond, &ai->restore_mutex );
+	}
+	ldap_pvt_thread_mutex_unlock( &ai->restore_mutex );
+	return 0;
+}
+
 static int
 apppw_db_destroy( BackendDB *be, ConfigReply *cr )
 {
@@ -4579,6 +4762,8 @@ apppw_db_destroy( BackendDB *be, ConfigReply *cr )
 	}
 	apppw_defaults( ai, APPPW_CFG_KEY_FILE );
 	apppw_defaults( ai, APPPW_CFG_STEP_PROVIDER );
+	ldap_pvt_thread_cond_destroy( &ai->restore_cond );
+	ldap_pvt_thread_mutex_destroy( &ai->restore_mutex );
 	ch_free( ai );
 	on->on_bi.bi_private = NULL;
 	if ( --apppw_instances == 0 ) {
@@ -4619,6 +4804,7 @@ init_module( int argc, char *argv[] )
 	apppw.on_bi.bi_flags = SLAPO_BFLAG_SINGLE;
 	apppw.on_bi.bi_db_init = apppw_db_init;
 	apppw.on_bi.bi_db_open = apppw_db_open;
+	apppw.on_bi.bi_db_close = apppw_db_close;
 	apppw.on_bi.bi_db_destroy = apppw_db_destroy;
 	apppw.on_bi.bi_op_bind = apppw_op_bind;
 	apppw.on_bi.bi_op_search = apppw_op_search;

@@ -109,12 +109,14 @@ mp_start() {
 	done
 }
 
-# mp_launch NAME: start that server on its port; sets MP_PID_NAME
+# mp_launch NAME: start that server on its port, logging at
+# MP_DEBUG's levels (default stats; stats,sync to follow replication);
+# sets MP_PID_NAME
 mp_launch() {
 	local dir uri pid
 	dir=$(eval echo "\$MP_DIR_$1")
 	uri=$(mp_uri "$1")
-	${SLAPD_WRAPPER:-} /usr/sbin/slapd -f "$dir/slapd.conf" -d stats \
+	${SLAPD_WRAPPER:-} /usr/sbin/slapd -f "$dir/slapd.conf" -d "${MP_DEBUG:-stats}" \
 		-h "$uri" >>"$dir/slapd.log" 2>&1 &
 	pid=$!
 	eval "MP_PID_$1=$pid"
