@@ -48,6 +48,7 @@
 #   BENCH_ACL [1]         the ACLs the README recommends (tools/conf/acl.conf)
 #                         on every server; 0: slapd's default (read for all)
 #   BENCH_REPL_SECONDS [8] measured seconds of ra and rc
+#   BENCH_REPL_PASSES [3]  passes of ra and rc, alternating order
 #   BENCH_REPL_TOTP_USERS [20000]  TOTP users of rd
 #   BENCH_WEB_SESSIONS [200]  web: sessions signed in to apppw-web
 #   BENCH_WEB_THREADS [4] web: concurrent keep-alive connections
