@@ -4556,7 +4556,11 @@ apppw_op_search( Operation *op, SlapReply *rs )
 	Entry *e = NULL;
 	int mfa = 0;
 
+	/* an operational attribute is returned only when asked for, by name
+	 * or with "+": other searches do not look up the session */
 	if ( !op->o_is_auth_check && c &&
+			( ad_inlist( ad_recovery, op->ors_attrs ) ||
+			an_find( op->ors_attrs, slap_bv_all_operational_attrs ) ) &&
 			apppw_session_kind( op ) == APPPW_SESSION_APP ) {
 		slap_callback *sc = op->o_tmpcalloc( 1, sizeof(*sc), op->o_tmpmemctx );
 

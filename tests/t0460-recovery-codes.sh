@@ -144,6 +144,10 @@ test_expect_success 'an app-password session neither sees nor makes recovery cod
 		apppwRecoveryCode apppwTOTPLastStep >"$TEST_DIR/app.search"
 	printf "dn: %s\napppwTOTPLastStep: %s\n\n" "$PAT" "$(values "$PAT" apppwTOTPLastStep)" |
 		diff -u - "$TEST_DIR/app.search"
+	ldapsearch -x -LLL -o ldif-wrap=no -H "$LDAP_URI" -D "$PAT" -w "$app" -b "$PAT" -s base \
+		"+" >"$TEST_DIR/app.plus"
+	grep -q "^apppwTOTPLastStep: " "$TEST_DIR/app.plus"
+	not grep -q "^apppwRecoveryCode" "$TEST_DIR/app.plus"
 	ldapsearch -x -LLL -H "$LDAP_URI" -D "$PAT" -w "$PAT_PW$(sed -n 4p "$TEST_DIR/recovery.codes")" \
 		-b "$PAT" -s base apppwRecoveryCode >"$TEST_DIR/mfa.search"
 	test "$(grep -c "^apppwRecoveryCode: " "$TEST_DIR/mfa.search")" = 6
