@@ -78,9 +78,10 @@ extern const struct command cmd_create, cmd_list, cmd_scopes, cmd_revoke,
 int next_option( int argc, char **argv, const struct option *longopts );
 /* The optional DN after the options, and nothing more. */
 void take_dn( int argc, char **argv, const char **dn );
-/* --format of list and scopes: table, tsv or json, else a usage error. */
+/* list's and scopes' options: --format table, tsv or json (else a usage
+ * error), and the DN. */
 enum format { FORMAT_TABLE, FORMAT_TSV, FORMAT_JSON };
-enum format format_option( const char *arg );
+enum format parse_format_and_dn( int argc, char **argv, const char **dn );
 /* For commands that take a DN and nothing else. */
 void parse_dn_only( int argc, char **argv, const char **dn );
 

@@ -226,19 +226,31 @@ parse_dn_only( int argc, char **argv, const char **dn )
 	take_dn( argc, argv, dn );
 }
 
+/* --format FORMAT and the DN, for list and scopes */
 enum format
-format_option( const char *arg )
+parse_format_and_dn( int argc, char **argv, const char **dn )
 {
+	enum { OPT_FORMAT = OPT_COMMAND };
+	static const struct option opts[] = {
+		{ "format", required_argument, NULL, OPT_FORMAT },
+		{ NULL, 0, NULL, 0 }
+	};
 	/* in enum format's order */
 	static const char *const names[] = { "table", "tsv", "json" };
+	enum format format = FORMAT_TABLE;
 	unsigned i;
 
-	for ( i = 0; i < sizeof( names ) / sizeof( names[0] ); i++ ) {
-		if ( strcmp( arg, names[i] ) == 0 ) {
-			return (enum format)i;
+	while ( next_option( argc, argv, opts ) != -1 ) {
+		for ( i = 0; i < sizeof( names ) / sizeof( names[0] ) &&
+				strcmp( optarg, names[i] ) != 0; i++ )
+			;
+		if ( i == sizeof( names ) / sizeof( names[0] ) ) {
+			usage_error( "--format is table, tsv or json" );
 		}
+		format = (enum format)i;
 	}
-	usage_error( "--format is table, tsv or json" );
+	take_dn( argc, argv, dn );
+	return format;
 }
 
 static const struct command *const commands[] = {

@@ -190,16 +190,7 @@ check_scope_offered( struct session *s, const char *dn, const char *name )
 static void
 scopes_parse( int argc, char **argv, const char **dn )
 {
-	enum { OPT_FORMAT = OPT_COMMAND };
-	static const struct option opts[] = {
-		{ "format", required_argument, NULL, OPT_FORMAT },
-		{ NULL, 0, NULL, 0 }
-	};
-
-	while ( next_option( argc, argv, opts ) != -1 ) {
-		format = format_option( optarg );
-	}
-	take_dn( argc, argv, dn );
+	format = parse_format_and_dn( argc, argv, dn );
 }
 
 static int
