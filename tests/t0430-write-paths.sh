@@ -99,7 +99,8 @@ test_expect_success 'setup: a help desk, MFA-required, with an app password; a s
 
 for RDN in "userPassword=attacker-pw" "apppwPassword=password\3D$(app_password_string) label\3Dx" \
 		"apppwMFARequired=FALSE" "apppwTOTPSecret=KRUGS4ZANFZSAYLUORQWG23FOIQQ" \
-		"apppwTOTPLastStep=0" "apppwLastUsed=zzzz 20260101000000Z"; do
+		"apppwTOTPLastStep=0" "apppwLastUsed=zzzz 20260101000000Z" \
+		"apppwRecoveryCode=id\3Dzzzz"; do
 	test_expect_success "a rename adding ${RDN%%=*} through the new RDN is refused (64), even to the rootdn" '
 		modrdn_ldif "$BOB" "$RDN" >"$TEST_DIR/modrdn"
 		expect_ldap_error 64 "$NAMING" as_admin ldapmodify -f "$TEST_DIR/modrdn"
@@ -140,6 +141,11 @@ test_expect_success 'proxied authorization from an app-password session is refus
 	modify_ldif "$CAROL" replace apppwMFARequired FALSE >"$TEST_DIR/mod"
 	expect_ldap_error 50 "$APP_SESSION" \
 		as_app ldapmodify -e "!authzid=dn:$CAROL" -f "$TEST_DIR/mod"
+	# the recovery codes operation for carol, as carol: slapd takes no
+	# proxied authorization on an extended operation it does not know
+	expect_ldap_error 1 "Critical extension is unavailable (12)" \
+		as_app ldapexop -e "!authzid=dn:$CAROL" \
+		"$("$CREATE_CODEC" recovery-oid)::$("$CREATE_CODEC" recovery)"
 '
 
 test_expect_success '... while proxied authorization itself works: it reads as bob' '

@@ -167,6 +167,9 @@ test_expect_success 'nobody adds a code: no user modification, and malformed one
 		as_admin ldapmodify < <(modify_ldif "$PAT" add apppwRecoveryCode "$value")
 	expect_ldap_error 21 "apppw: malformed apppwRecoveryCode value: " \
 		as_admin ldapmodify -e relax < <(modify_ldif "$PAT" add apppwRecoveryCode "id=zzzz hash=x")
+	# slapd defines no option of an operational attribute
+	expect_ldap_error 17 "apppwRecoveryCode;lang-en: operational attribute with options undefined" \
+		as_admin ldapmodify -e relax < <(modify_ldif "$PAT" add "apppwRecoveryCode;lang-en" "$value")
 	expect_accounts_kept
 	echo "$value" >"$TEST_DIR/made-up"
 '
